@@ -1,0 +1,66 @@
+package dev.docstore.local;
+
+import com.google.cloud.functions.invoker.BackgroundFunctionExecutor;
+import com.google.cloud.functions.invoker.HttpFunctionExecutor;
+import dev.docstore.app.Docstore;
+import dev.docstore.functions.EntryPoints;
+import dev.docstore.functions.EntryPoints.EntryPoint;
+import java.net.InetSocketAddress;
+import javax.servlet.http.HttpServlet;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.ServletContextHandler;
+import org.eclipse.jetty.servlet.ServletHolder;
+
+/**
+ * Every function of the deployable jar in one Jetty server, each at {@code /{functionName}},
+ * executed by the Functions Framework's own executors, as Cloud Functions runs them.
+ */
+public final class LocalServer implements AutoCloseable {
+  private final Server server;
+
+  private LocalServer(Server server) {
+    this.server = server;
+  }
+
+  /**
+   * Serves the functions of {@code docstore} on {@code port} (0 picks a free one). The function
+   * classes are instantiated here, with their no-arg constructors, as the framework does.
+   */
+  public static LocalServer start(Docstore docstore, String host, int port) {
+    Docstore.install(docstore);
+    Server server = new Server(new InetSocketAddress(host, port));
+    ServletContextHandler context = new ServletContextHandler();
+    context.setContextPath("/");
+    for (EntryPoint entry : EntryPoints.ALL) {
+      HttpServlet executor = entry.kind() == EntryPoints.Kind.CLOUD_EVENT
+          ? BackgroundFunctionExecutor.forClass(entry.target())
+          : HttpFunctionExecutor.forClass(entry.target());
+      context.addServlet(new ServletHolder(executor), "/" + entry.name());
+    }
+    server.setHandler(context);
+    try {
+      server.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the local server on port " + port, e);
+    }
+    return new LocalServer(server);
+  }
+
+  public int port() {
+    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package dev.docstore.local;
+
+import com.google.cloud.storage.Storage;
+import dev.docstore.app.Docstore;
+import dev.docstore.config.Config;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The local stack of DESIGN.md: the database from schema.sql and the topic on the emulators, and
+ * every HTTP function on one port. {@code ./run-local} runs {@link #main}; the tests start the
+ * same stack in-process, one per test class, on a fresh database.
+ */
+public final class LocalStack implements AutoCloseable {
+  private final Config config;
+  private final Docstore docstore;
+  private final Storage storage;
+  private final LocalServer server;
+
+  private LocalStack(Config config, Docstore docstore, Storage storage, LocalServer server) {
+    this.config = config;
+    this.docstore = docstore;
+    this.storage = storage;
+    this.server = server;
+  }
+
+  /**
+   * Starts the stack against {@code emulators}. {@code env} is the environment of DESIGN.md;
+   * the emulator hosts are filled in from {@code emulators} and dev auth is the default.
+   */
+  public static LocalStack start(Emulators emulators, Map<String, String> env, Clock clock,
+      String bindHost, int port) {
+    Map<String, String> merged = new HashMap<>(env);
+    merged.put("SPANNER_EMULATOR_HOST", emulators.spannerHost());
+    merged.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
+    merged.putIfAbsent("AUTH_MODE", "dev");
+    Config config = Config.fromEnv(merged);
+
+    try (EmulatorAdmin admin = new EmulatorAdmin(config.projectId(), emulators.spannerHost(),
+        emulators.pubsubHost())) {
+      admin.createInstanceIfMissing(config.spannerInstance());
+      admin.createDatabaseIfMissing(config.spannerInstance(), config.spannerDatabase());
+      admin.createTopicIfMissing(config.analyticsTopic());
+    }
+    Storage storage = config.storageEmulatorHost().isPresent() ? null : LocalStorage.create();
+    Docstore.Builder builder = Docstore.builder(config).clock(clock);
+    if (storage != null) {
+      builder.storage(storage);
+    }
+    Docstore docstore = builder.build();
+    LocalServer server = LocalServer.start(docstore, bindHost, port);
+    return new LocalStack(config, docstore, storage, server);
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public Docstore docstore() {
+    return docstore;
+  }
+
+  /** The in-memory storage, or null when STORAGE_EMULATOR_HOST names a real emulator. */
+  public Storage storage() {
+    return storage;
+  }
+
+  public String baseUrl() {
+    return server.baseUrl();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    docstore.close();
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    Map<String, String> env = System.getenv();
+    if (!"false".equals(env.get("GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS_FOR_RW"))) {
+      System.err.println("Set GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS_FOR_RW=false"
+          + " (./run-local does): the Spanner emulator mishandles multiplexed read-write"
+          + " sessions.");
+      System.exit(2);
+    }
+    int port = Integer.parseInt(env.getOrDefault("PORT", "8080"));
+    Emulators emulators = Emulators.start(env);
+    LocalStack stack;
+    try {
+      stack = start(emulators, env, Clock.systemUTC(), "127.0.0.1", port);
+    } catch (RuntimeException e) {
+      emulators.close();
+      throw e;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stack.close();
+      emulators.close();
+      stopped.countDown();
+    }, "local-stack-stop"));
+    System.out.println(stack.banner(emulators));
+    stopped.await();
+  }
+
+  String banner(Emulators emulators) {
+    StringBuilder out = new StringBuilder("\ndocstore local stack\n");
+    out.append(emulators.describe()).append('\n');
+    out.append("Spanner database ").append(config.projectId()).append('/')
+        .append(config.spannerInstance()).append('/').append(config.spannerDatabase())
+        .append(" (from infra/spanner/schema.sql)\n");
+    out.append("Pub/Sub topic ").append(config.analyticsTopic()).append('\n');
+    out.append("Cloud Storage: ").append(storage == null
+        ? "STORAGE_EMULATOR_HOST " + config.storageEmulatorHost().orElse("")
+        : "in-memory (LocalStorageHelper), bucket " + config.contentBucket()).append('\n');
+    out.append("Auth: AUTH_MODE=").append(config.authMode().name().toLowerCase())
+        .append(config.authMode() == Config.AuthMode.DEV
+            ? " (send X-Tenant-Id and X-User-Id)" : "").append("\n\nFunctions:\n");
+    for (var entry : dev.docstore.functions.EntryPoints.ALL) {
+      out.append(String.format("  %-5s %s/%s%n", entry.method(), baseUrl(), entry.name()));
+    }
+    out.append("\nTry:\n  curl -s -X POST ").append(baseUrl()).append("/createDocument \\\n")
+        .append("    -H 'Content-Type: application/json' -H 'X-Tenant-Id: acme'")
+        .append(" -H 'X-User-Id: alice' \\\n")
+        .append("    -H 'Idempotency-Key: first-doc' \\\n")
+        .append("    -d '{\"title\":\"Hello\",\"content\":\"hello, docstore\"}'\n")
+        .append("  curl -s ").append(baseUrl())
+        .append("/listDocuments -H 'X-Tenant-Id: acme'\n\nCtrl-C stops everything.\n");
+    return out.toString();
+  }
+}

@@ -1,0 +1,95 @@
+package dev.docstore.it;
+
+import dev.docstore.local.EmulatorAdmin;
+import dev.docstore.local.Emulators;
+import dev.docstore.local.LocalStack;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The local stack for one test class, on a fresh database and topic of the shared emulators,
+ * serving every function over real HTTP. Register as a static field with
+ * {@code @RegisterExtension}.
+ */
+public final class Stack implements BeforeAllCallback, AfterAllCallback {
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+
+  private final Map<String, String> env = new HashMap<>();
+  private final MutableClock clock = new MutableClock();
+  private Emulators emulators;
+  private LocalStack stack;
+  private Api api;
+  private Events events;
+  private Rows rows;
+
+  public Stack() {
+    env.put("FAILPOINTS_ENABLED", "true");
+    env.put("PUBLISH_TIMEOUT", "PT2S");
+  }
+
+  /** Sets an environment variable of the functions before the stack starts. */
+  public Stack env(String name, String value) {
+    env.put(name, value);
+    return this;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    emulators = SharedEmulators.get(context);
+    int n = COUNTER.incrementAndGet();
+    String suffix = n + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
+    env.put("SPANNER_DATABASE", "db-" + suffix);
+    env.put("ANALYTICS_TOPIC", "events-" + suffix);
+    stack = LocalStack.start(emulators, env, clock, "127.0.0.1", 0);
+    api = new Api(stack.baseUrl());
+    EmulatorAdmin admin = new EmulatorAdmin(stack.config().projectId(), emulators.spannerHost(),
+        emulators.pubsubHost());
+    events = new Events(admin, stack.config().projectId(), stack.config().analyticsTopic(),
+        "test-" + suffix);
+    admin.close();
+    rows = new Rows(stack.docstore().databaseClient());
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (events != null) {
+      events.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  public Api api() {
+    return api;
+  }
+
+  public Events events() {
+    return events;
+  }
+
+  public Rows rows() {
+    return rows;
+  }
+
+  public LocalStack local() {
+    return stack;
+  }
+
+  public Emulators emulators() {
+    return emulators;
+  }
+
+  public MutableClock clock() {
+    return clock;
+  }
+
+  public Clock systemClock() {
+    return Clock.systemUTC();
+  }
+}

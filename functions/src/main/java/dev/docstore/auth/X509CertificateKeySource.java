@@ -1,0 +1,115 @@
+package dev.docstore.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.X509CertUtils;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Google's securetoken certificates ({@code {kid: PEM certificate}}) as a Nimbus key source,
+ * cached for as long as their Cache-Control max-age allows. An unknown kid triggers at most one
+ * refresh per minute, so a flood of forged kids cannot turn into a flood of fetches.
+ */
+final class X509CertificateKeySource implements JWKSource<SecurityContext> {
+  private static final Pattern MAX_AGE = Pattern.compile("max-age=(\\d+)");
+  private static final Duration MIN_REFRESH_INTERVAL = Duration.ofMinutes(1);
+  private static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
+
+  private final URI url;
+  private final Clock clock;
+  private final HttpClient http;
+  private final ObjectMapper json = new ObjectMapper();
+  private volatile Cached cached;
+
+  X509CertificateKeySource(URI url, Clock clock) {
+    this.url = url;
+    this.clock = clock;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  @Override
+  public List<JWK> get(JWKSelector selector, SecurityContext context) throws KeySourceException {
+    Instant now = clock.instant();
+    Cached current = cached;
+    if (current == null || now.isAfter(current.expiresAt)) {
+      current = refresh(now);
+    }
+    List<JWK> matches = selector.select(current.keys);
+    if (matches.isEmpty() && now.isAfter(current.fetchedAt.plus(MIN_REFRESH_INTERVAL))) {
+      matches = selector.select(refresh(now).keys);
+    }
+    return matches;
+  }
+
+  private synchronized Cached refresh(Instant now) throws KeySourceException {
+    Cached current = cached;
+    if (current != null && !now.isAfter(current.fetchedAt.plus(MIN_REFRESH_INTERVAL))
+        && now.isBefore(current.expiresAt)) {
+      return current;
+    }
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).GET().build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new KeySourceException("cannot fetch token certificates", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KeySourceException("interrupted fetching token certificates", e);
+    }
+    if (response.statusCode() != 200) {
+      throw new KeySourceException("token certificates answered " + response.statusCode());
+    }
+    List<JWK> keys = new ArrayList<>();
+    try {
+      JsonNode node = json.readTree(response.body());
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> entry = it.next();
+        X509Certificate cert = X509CertUtils.parse(entry.getValue().asText());
+        if (cert != null) {
+          keys.add(new RSAKey.Builder(RSAKey.parse(cert)).keyID(entry.getKey()).build());
+        }
+      }
+    } catch (IOException | JOSEException | RuntimeException e) {
+      throw new KeySourceException("malformed token certificates", e);
+    }
+    Duration ttl = maxAge(response.headers().firstValue("Cache-Control")).orElse(DEFAULT_TTL);
+    Cached fresh = new Cached(new JWKSet(keys), now, now.plus(ttl));
+    cached = fresh;
+    return fresh;
+  }
+
+  private static Optional<Duration> maxAge(Optional<String> cacheControl) {
+    if (cacheControl.isEmpty()) {
+      return Optional.empty();
+    }
+    Matcher m = MAX_AGE.matcher(cacheControl.get());
+    return m.find() ? Optional.of(Duration.ofSeconds(Long.parseLong(m.group(1))))
+        : Optional.empty();
+  }
+
+  private record Cached(JWKSet keys, Instant fetchedAt, Instant expiresAt) {}
+}

@@ -1,0 +1,169 @@
+package dev.docstore.config;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The environment of DESIGN.md, read once into typed values. Everything that reads configuration
+ * takes this object; only {@link #fromEnv(Map)} looks at variables, so tests pass their own map.
+ */
+public record Config(
+    String projectId,
+    String spannerInstance,
+    String spannerDatabase,
+    String contentBucket,
+    String analyticsTopic,
+    Duration idempotencyTtl,
+    long maxContentBytes,
+    AuthMode authMode,
+    String authIssuer,
+    String authAudience,
+    String authCertsUrl,
+    boolean failpointsEnabled,
+    String failpoints,
+    Optional<String> spannerEmulatorHost,
+    Optional<String> pubsubEmulatorHost,
+    Optional<String> storageEmulatorHost,
+    Duration publishTimeout,
+    Duration outboxGracePeriod,
+    List<String> allowedOrigins) {
+
+  public enum AuthMode {
+    FIREBASE,
+    DEV
+  }
+
+  public static final Duration MIN_TTL = Duration.ofHours(1);
+  public static final Duration MAX_TTL = Duration.ofHours(72);
+  public static final long DEFAULT_MAX_CONTENT_BYTES = 5L * 1024 * 1024;
+  static final String SECURETOKEN_CERTS =
+      "https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com";
+
+  public static Config fromEnv(Map<String, String> env) {
+    String project = get(env, "GOOGLE_CLOUD_PROJECT").orElse("docstore-local");
+    Optional<String> spannerEmulator = get(env, "SPANNER_EMULATOR_HOST");
+    AuthMode authMode = parseAuthMode(get(env, "AUTH_MODE").orElse(null), spannerEmulator);
+    Config config =
+        new Config(
+            project,
+            get(env, "SPANNER_INSTANCE").orElse("local"),
+            get(env, "SPANNER_DATABASE").orElse("docstore"),
+            get(env, "CONTENT_BUCKET").orElse(project + "-content"),
+            get(env, "ANALYTICS_TOPIC").orElse("analytics-events"),
+            parseTtl(get(env, "IDEMPOTENCY_TTL").orElse("PT24H")),
+            parsePositiveLong(env, "MAX_CONTENT_BYTES", DEFAULT_MAX_CONTENT_BYTES),
+            authMode,
+            get(env, "AUTH_ISSUER").orElse("https://securetoken.google.com/" + project),
+            get(env, "AUTH_AUDIENCE").orElse(project),
+            get(env, "AUTH_CERTS_URL").orElse(SECURETOKEN_CERTS),
+            "true".equalsIgnoreCase(get(env, "FAILPOINTS_ENABLED").orElse("false")),
+            get(env, "FAILPOINTS").orElse(""),
+            spannerEmulator,
+            get(env, "PUBSUB_EMULATOR_HOST"),
+            get(env, "STORAGE_EMULATOR_HOST"),
+            parseDuration(env, "PUBLISH_TIMEOUT", Duration.ofSeconds(5)),
+            parseDuration(env, "OUTBOX_GRACE_PERIOD", Duration.ofSeconds(30)),
+            get(env, "ALLOWED_ORIGINS").map(Config::splitList).orElse(List.of()));
+    config.checkGuards();
+    return config;
+  }
+
+  public boolean onEmulator() {
+    return spannerEmulatorHost.isPresent();
+  }
+
+  public Config withDatabase(String database) {
+    return new Config(projectId, spannerInstance, database, contentBucket, analyticsTopic,
+        idempotencyTtl, maxContentBytes, authMode, authIssuer, authAudience, authCertsUrl,
+        failpointsEnabled, failpoints, spannerEmulatorHost, pubsubEmulatorHost,
+        storageEmulatorHost, publishTimeout, outboxGracePeriod, allowedOrigins);
+  }
+
+  /** Development-only switches refuse to run anywhere but against the emulator. */
+  private void checkGuards() {
+    if (onEmulator()) {
+      return;
+    }
+    if (authMode == AuthMode.DEV) {
+      throw new ConfigException(
+          "AUTH_MODE=dev is for local development only and needs SPANNER_EMULATOR_HOST;"
+              + " refusing to start without an emulator");
+    }
+    if (failpointsEnabled || !failpoints.isBlank()) {
+      throw new ConfigException(
+          "FAILPOINTS_ENABLED/FAILPOINTS are for tests against the emulator only and need"
+              + " SPANNER_EMULATOR_HOST; refusing to start with failpoints configured");
+    }
+  }
+
+  private static AuthMode parseAuthMode(String value, Optional<String> emulator) {
+    if (value == null) {
+      return emulator.isPresent() ? AuthMode.DEV : AuthMode.FIREBASE;
+    }
+    return switch (value.trim().toLowerCase()) {
+      case "firebase" -> AuthMode.FIREBASE;
+      case "dev" -> AuthMode.DEV;
+      default -> throw new ConfigException("AUTH_MODE must be firebase or dev, was " + value);
+    };
+  }
+
+  private static Duration parseTtl(String value) {
+    Duration ttl;
+    try {
+      ttl = Duration.parse(value.trim());
+    } catch (DateTimeParseException e) {
+      throw new ConfigException("IDEMPOTENCY_TTL must be an ISO-8601 duration such as PT24H");
+    }
+    if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
+      throw new ConfigException("IDEMPOTENCY_TTL must be between PT1H and PT72H, was " + value);
+    }
+    return ttl;
+  }
+
+  private static Duration parseDuration(Map<String, String> env, String name, Duration fallback) {
+    Optional<String> value = get(env, name);
+    if (value.isEmpty()) {
+      return fallback;
+    }
+    try {
+      Duration d = Duration.parse(value.get().trim());
+      if (d.isNegative() || d.isZero()) {
+        throw new ConfigException(name + " must be a positive ISO-8601 duration");
+      }
+      return d;
+    } catch (DateTimeParseException e) {
+      throw new ConfigException(name + " must be an ISO-8601 duration such as PT5S");
+    }
+  }
+
+  private static long parsePositiveLong(Map<String, String> env, String name, long fallback) {
+    Optional<String> value = get(env, name);
+    if (value.isEmpty()) {
+      return fallback;
+    }
+    try {
+      long parsed = Long.parseLong(value.get().trim());
+      if (parsed <= 0) {
+        throw new ConfigException(name + " must be a positive number of bytes");
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(name + " must be a positive number of bytes");
+    }
+  }
+
+  private static List<String> splitList(String value) {
+    return java.util.Arrays.stream(value.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .toList();
+  }
+
+  private static Optional<String> get(Map<String, String> env, String name) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+  }
+}

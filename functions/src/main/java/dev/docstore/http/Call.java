@@ -1,0 +1,104 @@
+package dev.docstore.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.cloud.functions.HttpRequest;
+import com.google.common.net.MediaType;
+import dev.docstore.auth.Caller;
+import dev.docstore.idempotency.IdempotencyKey;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/** One authenticated request, with strict accessors for its body, query and headers. */
+public final class Call {
+  private final HttpRequest request;
+  private final Caller caller;
+  private final String requestId;
+  private final ObjectMapper json;
+  private final long maxBodyBytes;
+
+  Call(HttpRequest request, Caller caller, String requestId, ObjectMapper json,
+      long maxBodyBytes) {
+    this.request = request;
+    this.caller = caller;
+    this.requestId = requestId;
+    this.json = json;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  public Caller caller() {
+    return caller;
+  }
+
+  public String requestId() {
+    return requestId;
+  }
+
+  public Optional<String> idempotencyKey() {
+    return IdempotencyKey.parse(request.getHeaders().get(IdempotencyKey.HEADER));
+  }
+
+  /** The JSON body: 415 unless the Content-Type is JSON, 413 past the size bound, else 400. */
+  public JsonBody jsonBody() {
+    String contentType = request.getContentType().orElse("");
+    MediaType type;
+    try {
+      type = MediaType.parse(contentType);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send application/json");
+    }
+    if (!type.withoutParameters().equals(MediaType.create("application", "json"))) {
+      throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send application/json");
+    }
+    if (request.getContentLength() > maxBodyBytes) {
+      throw tooLarge();
+    }
+    return JsonBody.parse(json, readBody());
+  }
+
+  public Optional<String> query(String name) {
+    List<String> values = request.getQueryParameters().get(name);
+    if (values == null || values.isEmpty()) {
+      return Optional.empty();
+    }
+    if (values.size() > 1) {
+      throw ApiException.invalid("'" + name + "' is given more than once");
+    }
+    return Optional.of(values.get(0));
+  }
+
+  public String requiredQuery(String name) {
+    return query(name).filter(v -> !v.isEmpty())
+        .orElseThrow(() -> ApiException.invalid("'" + name + "' is required"));
+  }
+
+  /** Rejects query parameters other than the listed ones. */
+  public void allowQuery(String... names) {
+    for (String present : request.getQueryParameters().keySet()) {
+      if (!List.of(names).contains(present)) {
+        throw ApiException.invalid("unknown query parameter");
+      }
+    }
+  }
+
+  public Optional<String> header(String name) {
+    return request.getFirstHeader(name);
+  }
+
+  private byte[] readBody() {
+    try (InputStream in = request.getInputStream()) {
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+      if (bytes.length > maxBodyBytes) {
+        throw tooLarge();
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw ApiException.invalid("the body could not be read");
+    }
+  }
+
+  private static ApiException tooLarge() {
+    return new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is too large");
+  }
+}

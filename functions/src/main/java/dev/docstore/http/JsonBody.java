@@ -1,0 +1,101 @@
+package dev.docstore.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A parsed JSON request body with strict, typed accessors. No coercion: a version sent as a
+ * string, a title sent as a number or an unknown field is a 400, never a guess.
+ */
+public final class JsonBody {
+  private final ObjectNode node;
+  private final byte[] raw;
+
+  private JsonBody(ObjectNode node, byte[] raw) {
+    this.node = node;
+    this.raw = raw;
+  }
+
+  public static JsonBody parse(ObjectMapper json, byte[] raw) {
+    JsonNode tree;
+    try {
+      tree = json.readTree(raw);
+    } catch (JsonProcessingException e) {
+      throw ApiException.invalid("the body is not valid JSON");
+    } catch (java.io.IOException e) {
+      throw ApiException.invalid("the body could not be read");
+    }
+    if (tree == null || !tree.isObject()) {
+      throw ApiException.invalid("the body must be a JSON object");
+    }
+    return new JsonBody((ObjectNode) tree, raw);
+  }
+
+  /** The body exactly as received, for the idempotency fingerprint. */
+  public byte[] raw() {
+    return raw;
+  }
+
+  public JsonBody allowOnly(Set<String> allowed) {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!allowed.contains(name)) {
+        throw ApiException.invalid("unknown field '" + printable(name) + "'");
+      }
+    }
+    return this;
+  }
+
+  public boolean has(String field) {
+    JsonNode value = node.get(field);
+    return value != null && !value.isNull();
+  }
+
+  public String requiredString(String field) {
+    return optionalString(field)
+        .orElseThrow(() -> ApiException.invalid("'" + field + "' is required"));
+  }
+
+  public Optional<String> optionalString(String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isTextual()) {
+      throw ApiException.invalid("'" + field + "' must be a string");
+    }
+    return Optional.of(value.textValue());
+  }
+
+  public long requiredInteger(String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      throw ApiException.invalid("'" + field + "' is required");
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw ApiException.invalid("'" + field + "' must be an integer");
+    }
+    return value.longValue();
+  }
+
+  public Optional<Boolean> optionalBoolean(String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isBoolean()) {
+      throw ApiException.invalid("'" + field + "' must be a boolean");
+    }
+    return Optional.of(value.booleanValue());
+  }
+
+  private static String printable(String name) {
+    String cut = name.length() > 40 ? name.substring(0, 40) : name;
+    return cut.replaceAll("[^\\x20-\\x7E]", "?");
+  }
+}

@@ -1,0 +1,72 @@
+package dev.docstore.outbox;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.cloud.pubsub.v1.Publisher;
+import com.google.protobuf.ByteString;
+import com.google.pubsub.v1.PubsubMessage;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Publishes analytics events with a bounded wait: Cloud Functions gives no CPU after the
+ * response, and an unbounded publish would hold the response hostage to Pub/Sub. No ordering
+ * keys: with them the client retries forever when Pub/Sub is down.
+ */
+public final class EventPublisher {
+  private final Supplier<Publisher> publisher;
+  private final ObjectMapper json;
+  private final Duration timeout;
+
+  public EventPublisher(Supplier<Publisher> publisher, ObjectMapper json, Duration timeout) {
+    this.publisher = publisher;
+    this.json = json;
+    this.timeout = timeout;
+  }
+
+  /** The message id, or throws {@link PublishFailed} after at most the configured timeout. */
+  public String publish(AnalyticsEvent event) {
+    PubsubMessage message = PubsubMessage.newBuilder()
+        .setData(ByteString.copyFrom(event.toJson(json)))
+        .putAttributes("type", event.type())
+        .putAttributes("tenantId", event.tenantId())
+        .putAttributes("eventId", event.eventId())
+        .build();
+    try {
+      return publisher.get().publish(message).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PublishFailed("interrupted", e);
+    } catch (TimeoutException e) {
+      throw new PublishFailed("timeout", e);
+    } catch (ExecutionException e) {
+      throw new PublishFailed(describe(e.getCause()), e.getCause());
+    } catch (RuntimeException e) {
+      throw new PublishFailed(describe(e), e);
+    }
+  }
+
+  /** A short, content-free reason: the gRPC status code where there is one. */
+  private static String describe(Throwable cause) {
+    if (cause instanceof com.google.api.gax.rpc.ApiException api) {
+      return api.getStatusCode().getCode().name();
+    }
+    return cause == null ? "error" : cause.getClass().getSimpleName();
+  }
+
+  /** The event was not published; the outbox row stays pending for the relay. */
+  public static final class PublishFailed extends RuntimeException {
+    private final String reason;
+
+    PublishFailed(String reason, Throwable cause) {
+      super(reason, cause);
+      this.reason = reason;
+    }
+
+    public String reason() {
+      return reason;
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package dev.docstore.store;
+
+import com.google.cloud.Timestamp;
+import com.google.cloud.spanner.DatabaseClient;
+import com.google.cloud.spanner.Mutation;
+import com.google.cloud.spanner.ResultSet;
+import com.google.cloud.spanner.Statement;
+import com.google.cloud.spanner.Struct;
+import com.google.cloud.spanner.Value;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Documents and their versions in Spanner. Every method takes the tenant first and puts it in the
+ * key or the WHERE clause: a statement or mutation without the tenant cannot be written through
+ * this class (StoreTenantScopeTest checks the source).
+ */
+public final class DocumentStore {
+  static final String DOCUMENTS = "Documents";
+  static final String VERSIONS = "DocumentVersions";
+
+  private final DatabaseClient db;
+
+  public DocumentStore(DatabaseClient db) {
+    this.db = db;
+  }
+
+  // ---- single-use reads (no lock, no transaction) ----
+
+  /** The document with all its versions in ascending number, in one round trip. */
+  public Optional<DocumentWithVersions> getDocument(String tenantId, String documentId) {
+    Statement statement =
+        Statement.newBuilder(
+                "SELECT " + DocumentRow.COLUMNS + ", ARRAY(SELECT AS STRUCT "
+                    + VersionRow.COLUMNS + " FROM DocumentVersions v"
+                    + " WHERE v.TenantId = @tenantId AND v.DocumentId = @documentId"
+                    + " ORDER BY v.Version) AS Versions"
+                    + " FROM Documents WHERE TenantId = @tenantId AND DocumentId = @documentId")
+            .bind("tenantId").to(tenantId)
+            .bind("documentId").to(documentId)
+            .build();
+    try (ResultSet rs = db.singleUse().executeQuery(statement)) {
+      if (!rs.next()) {
+        return Optional.empty();
+      }
+      DocumentRow doc = DocumentRow.from(rs.getCurrentRowAsStruct());
+      List<VersionRow> versions =
+          rs.getStructList("Versions").stream().map(VersionRow::from).toList();
+      return Optional.of(new DocumentWithVersions(doc, versions));
+    }
+  }
+
+  public Optional<VersionRow> getVersion(String tenantId, String documentId, long version) {
+    Struct row =
+        db.singleUse()
+            .readRow(VERSIONS, com.google.cloud.spanner.Key.of(tenantId, documentId, version),
+                List.of(VersionRow.COLUMNS.split(",\\s*")));
+    return Optional.ofNullable(row).map(VersionRow::from);
+  }
+
+  /** A page of the tenant's documents, newest first, after the given position. */
+  public List<DocumentRow> listDocuments(
+      String tenantId, Optional<ListPosition> after, int limit) {
+    String where = "TenantId = @tenantId";
+    Statement.Builder builder;
+    if (after.isPresent()) {
+      where += " AND (CreatedAt < @afterCreatedAt"
+          + " OR (CreatedAt = @afterCreatedAt AND DocumentId > @afterDocumentId))";
+    }
+    builder =
+        Statement.newBuilder(
+                "SELECT " + DocumentRow.COLUMNS
+                    + " FROM Documents@{FORCE_INDEX=DocumentsByCreatedAt} WHERE " + where
+                    + " ORDER BY CreatedAt DESC, DocumentId LIMIT @limit")
+            .bind("tenantId").to(tenantId)
+            .bind("limit").to(limit);
+    if (after.isPresent()) {
+      builder.bind("afterCreatedAt").to(after.get().createdAt())
+          .bind("afterDocumentId").to(after.get().documentId());
+    }
+    List<DocumentRow> rows = new ArrayList<>();
+    try (ResultSet rs = db.singleUse().executeQuery(builder.build())) {
+      while (rs.next()) {
+        rows.add(DocumentRow.from(rs.getCurrentRowAsStruct()));
+      }
+    }
+    return rows;
+  }
+
+  public record ListPosition(Timestamp createdAt, String documentId) {}
+
+  // ---- parts of a write transaction's first statement ----
+
+  public static Subquery documentRow(String tenantId, String documentId) {
+    return new Subquery("document",
+        "ARRAY(SELECT AS STRUCT " + DocumentRow.COLUMNS
+            + " FROM Documents WHERE TenantId = @tenantId AND DocumentId = @documentId)",
+        Map.of("tenantId", Value.string(tenantId), "documentId", Value.string(documentId)));
+  }
+
+  /** Every version of the document, ascending. */
+  public static Subquery versionRows(String tenantId, String documentId) {
+    return new Subquery("versions",
+        "ARRAY(SELECT AS STRUCT " + VersionRow.COLUMNS
+            + " FROM DocumentVersions WHERE TenantId = @tenantId AND DocumentId = @documentId"
+            + " ORDER BY Version)",
+        Map.of("tenantId", Value.string(tenantId), "documentId", Value.string(documentId)));
+  }
+
+  public static Optional<DocumentRow> document(Struct fused) {
+    return fused.getStructList("document").stream().findFirst().map(DocumentRow::from);
+  }
+
+  public static List<VersionRow> versions(Struct fused) {
+    return fused.getStructList("versions").stream().map(VersionRow::from).toList();
+  }
+
+  // ---- mutations, all keyed by (TenantId, ...) ----
+
+  public static Mutation insertDocument(String tenantId, DocumentRow d) {
+    return Mutation.newInsertBuilder(DOCUMENTS)
+        .set("TenantId").to(tenantId)
+        .set("DocumentId").to(d.documentId())
+        .set("Title").to(d.title())
+        .set("ActiveVersion").to(d.activeVersion())
+        .set("LatestVersion").to(d.latestVersion())
+        .set("CreatedAt").to(d.createdAt())
+        .set("UpdatedAt").to(d.updatedAt())
+        .set("CreatedBy").to(d.createdBy())
+        .build();
+  }
+
+  public static Mutation updateDocumentPointers(String tenantId, DocumentRow d) {
+    return Mutation.newUpdateBuilder(DOCUMENTS)
+        .set("TenantId").to(tenantId)
+        .set("DocumentId").to(d.documentId())
+        .set("ActiveVersion").to(d.activeVersion())
+        .set("LatestVersion").to(d.latestVersion())
+        .set("UpdatedAt").to(d.updatedAt())
+        .build();
+  }
+
+  public static Mutation insertVersion(String tenantId, VersionRow v) {
+    return Mutation.newInsertBuilder(VERSIONS)
+        .set("TenantId").to(tenantId)
+        .set("DocumentId").to(v.documentId())
+        .set("Version").to(v.version())
+        .set("State").to(v.state().name())
+        .set("ContentSha256").to(v.contentSha256())
+        .set("ContentLength").to(v.contentLength())
+        .set("ContentType").to(v.contentType())
+        .set("ObjectName").to(v.objectName())
+        .set("ObjectGeneration").to(v.objectGeneration())
+        .set("CreatedAt").to(v.createdAt())
+        .set("CreatedBy").to(v.createdBy())
+        .set("DeletedAt").to(v.deletedAt())
+        .build();
+  }
+
+  public static Mutation updateVersionState(String tenantId, VersionRow v) {
+    return Mutation.newUpdateBuilder(VERSIONS)
+        .set("TenantId").to(tenantId)
+        .set("DocumentId").to(v.documentId())
+        .set("Version").to(v.version())
+        .set("State").to(v.state().name())
+        .set("DeletedAt").to(v.deletedAt())
+        .build();
+  }
+}

@@ -1,0 +1,31 @@
+package dev.docstore.write;
+
+import com.google.cloud.spanner.Struct;
+import dev.docstore.logging.WriteLog;
+import dev.docstore.store.Subquery;
+import java.util.List;
+
+/**
+ * One write operation, as the steps the {@link WriteShape} runs. A flow never opens a
+ * transaction, publishes or logs boundaries itself.
+ */
+public interface WriteFlow {
+  /** The document the write is about, known before the transaction (for logs). */
+  String documentId();
+
+  /**
+   * Effects that must precede the transaction (uploads, restores). Runs once per request, before
+   * the transaction. A client retry repeats it, so it must be harmless to repeat.
+   */
+  default void beforeTransaction(WriteLog log) {}
+
+  /** The rows to read in the transaction's first statement, beside the idempotency record. */
+  List<Subquery> reads();
+
+  /**
+   * Decides from the rows read. Runs once per attempt, so it has no effect outside Spanner.
+   * Throws {@link dev.docstore.http.ApiException} to reject the request (the transaction rolls
+   * back and nothing is stored).
+   */
+  Change decide(Struct rows, TxContext tx);
+}

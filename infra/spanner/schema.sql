@@ -1,0 +1,93 @@
+-- docstore: the one DDL. Tests, ./run-local and Terraform all read this file.
+-- The tenant is the first key column of every table; every statement names it.
+-- Statements are separated by semicolons; comments start with "--".
+
+-- A document. ActiveVersion and LatestVersion point into DocumentVersions.
+CREATE TABLE Documents (
+  TenantId STRING(128) NOT NULL,
+  DocumentId STRING(36) NOT NULL,
+  Title STRING(MAX) NOT NULL,
+  ActiveVersion INT64 NOT NULL,
+  LatestVersion INT64 NOT NULL,
+  CreatedAt TIMESTAMP NOT NULL,
+  UpdatedAt TIMESTAMP NOT NULL,
+  CreatedBy STRING(128) NOT NULL,
+  CONSTRAINT DocumentsVersionPointers CHECK (ActiveVersion >= 1 AND ActiveVersion <= LatestVersion),
+) PRIMARY KEY (TenantId, DocumentId);
+
+-- listDocuments: newest first, one tenant at a time, without a back join.
+CREATE INDEX DocumentsByCreatedAt ON Documents(TenantId, CreatedAt DESC, DocumentId)
+  STORING (Title, ActiveVersion, LatestVersion, UpdatedAt, CreatedBy);
+
+-- The versions of a document, numbered 1..n, stored with their parent.
+-- ObjectName is the content-addressed Cloud Storage object {tenant}/{document}/{sha256};
+-- ObjectGeneration is the generation restore needs after a soft delete.
+CREATE TABLE DocumentVersions (
+  TenantId STRING(128) NOT NULL,
+  DocumentId STRING(36) NOT NULL,
+  Version INT64 NOT NULL,
+  State STRING(16) NOT NULL,
+  ContentSha256 STRING(64) NOT NULL,
+  ContentLength INT64 NOT NULL,
+  ContentType STRING(255) NOT NULL,
+  ObjectName STRING(MAX) NOT NULL,
+  ObjectGeneration INT64 NOT NULL,
+  CreatedAt TIMESTAMP NOT NULL,
+  CreatedBy STRING(128) NOT NULL,
+  DeletedAt TIMESTAMP,
+  CONSTRAINT DocumentVersionsState CHECK (State IN ('LIVE', 'DELETED')),
+  CONSTRAINT DocumentVersionsDeletedAt CHECK ((State = 'DELETED') = (DeletedAt IS NOT NULL)),
+) PRIMARY KEY (TenantId, DocumentId, Version),
+  INTERLEAVE IN PARENT Documents ON DELETE CASCADE;
+
+-- Idempotency records, written in the same transaction as their effect: a key exists if and
+-- only if its effect committed. The deletion policy cleans expired rows lazily, so lookups
+-- treat an expired row as absent.
+CREATE TABLE IdempotencyRecords (
+  TenantId STRING(128) NOT NULL,
+  IdempotencyKey STRING(255) NOT NULL,
+  Operation STRING(64) NOT NULL,
+  Fingerprint STRING(64) NOT NULL,
+  ResponseStatus INT64 NOT NULL,
+  ResponseBody STRING(MAX) NOT NULL,
+  ResourceId STRING(64),
+  CreatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+  ExpiresAt TIMESTAMP NOT NULL,
+) PRIMARY KEY (TenantId, IdempotencyKey),
+  ROW DELETION POLICY (OLDER_THAN(ExpiresAt, INTERVAL 0 DAY));
+
+-- The analytics outbox: one row per committed write, buffered in the write's transaction.
+-- Pending is TRUE until published and NULL afterwards, so the NULL_FILTERED index below holds
+-- only the rows the relay still has to publish. Published rows are cleaned after a week.
+CREATE TABLE AnalyticsOutbox (
+  TenantId STRING(128) NOT NULL,
+  EventId STRING(36) NOT NULL,
+  Type STRING(32) NOT NULL,
+  DocumentId STRING(36) NOT NULL,
+  Version INT64,
+  RequestId STRING(128) NOT NULL,
+  OccurredAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+  Pending BOOL,
+  PublishedAt TIMESTAMP OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (TenantId, EventId),
+  ROW DELETION POLICY (OLDER_THAN(PublishedAt, INTERVAL 7 DAY));
+
+CREATE NULL_FILTERED INDEX AnalyticsOutboxPending ON AnalyticsOutbox(Pending, OccurredAt);
+
+-- Daily API usage, folded from analytics events by analyticsSubscriber.
+CREATE TABLE DailyApiUsage (
+  TenantId STRING(128) NOT NULL,
+  Day DATE NOT NULL,
+  Operation STRING(64) NOT NULL,
+  Count INT64 NOT NULL,
+  UpdatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (TenantId, Day, Operation);
+
+-- Event ids already counted, so a redelivered event never counts twice. Kept longer than
+-- Pub/Sub's longest retention (31 days).
+CREATE TABLE ProcessedEvents (
+  TenantId STRING(128) NOT NULL,
+  EventId STRING(36) NOT NULL,
+  ProcessedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (TenantId, EventId),
+  ROW DELETION POLICY (OLDER_THAN(ProcessedAt, INTERVAL 35 DAY));
