@@ -55,6 +55,25 @@ public final class Api {
     }
   }
 
+  /**
+   * Sends raw bytes over a socket, for what java.net.http refuses to send (control characters
+   * and non-ASCII bytes in headers). Returns the status code.
+   */
+  public int rawStatus(byte[] request) {
+    URI uri = URI.create(baseUrl);
+    try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(request);
+      socket.getOutputStream().flush();
+      java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(
+          socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      String statusLine = reader.readLine();
+      return Integer.parseInt(statusLine.split(" ")[1]);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public Request post(String function) {
     return new Request("POST", function);
   }

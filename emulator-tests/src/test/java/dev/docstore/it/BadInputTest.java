@@ -1,0 +1,174 @@
+package dev.docstore.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Bad input: a stable 4xx problem+json, nothing stored, never a 5xx or a leaked internal. */
+class BadInputTest {
+  @RegisterExtension
+  static final Stack STACK = new Stack().env("MAX_CONTENT_BYTES", "1024");
+  private static final String TENANT = "bad-input";
+
+  static Stream<Arguments> createDocumentBodies() {
+    return Stream.of(
+        Arguments.of("malformed JSON", "{\"title\": \"x\", ", 400, "invalid_request"),
+        Arguments.of("not an object", "[1,2]", 400, "invalid_request"),
+        Arguments.of("trailing garbage", "{\"title\":\"x\",\"content\":\"y\"} {}", 400,
+            "invalid_request"),
+        Arguments.of("duplicate field", "{\"title\":\"x\",\"title\":\"y\",\"content\":\"c\"}",
+            400, "invalid_request"),
+        Arguments.of("missing title", "{\"content\":\"y\"}", 400, "invalid_request"),
+        Arguments.of("unknown field", "{\"title\":\"x\",\"content\":\"y\",\"owner\":\"z\"}", 400,
+            "invalid_request"),
+        Arguments.of("title of 0 characters", "{\"title\":\"\",\"content\":\"y\"}", 400,
+            "invalid_request"),
+        Arguments.of("title of 201 characters",
+            "{\"title\":\"" + "t".repeat(201) + "\",\"content\":\"y\"}", 400, "invalid_request"),
+        Arguments.of("title with a control character", "{\"title\":\"a\\u0007b\",\"content\":\"y\"}",
+            400, "invalid_request"),
+        Arguments.of("title with a newline", "{\"title\":\"a\\nb\",\"content\":\"y\"}", 400,
+            "invalid_request"),
+        Arguments.of("title as a number", "{\"title\":7,\"content\":\"y\"}", 400,
+            "invalid_request"),
+        Arguments.of("both content fields",
+            "{\"title\":\"x\",\"content\":\"y\",\"contentBase64\":\"eQ==\"}", 400,
+            "invalid_request"),
+        Arguments.of("neither content field", "{\"title\":\"x\"}", 400, "invalid_request"),
+        Arguments.of("invalid base64", "{\"title\":\"x\",\"contentBase64\":\"***\"}", 400,
+            "invalid_request"),
+        Arguments.of("invalid content type",
+            "{\"title\":\"x\",\"content\":\"y\",\"contentType\":\"not a type\"}", 400,
+            "invalid_request"),
+        Arguments.of("content over the limit",
+            "{\"title\":\"x\",\"content\":\"" + "z".repeat(1025) + "\"}", 413,
+            "payload_too_large"),
+        Arguments.of("base64 content over the limit", "{\"title\":\"x\",\"contentBase64\":\""
+            + Base64.getEncoder().encodeToString(new byte[1025]) + "\"}", 413,
+            "payload_too_large"),
+        Arguments.of("body far over the limit",
+            "{\"title\":\"x\",\"content\":\"" + "z".repeat(10_000) + "\"}", 413,
+            "payload_too_large"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("createDocumentBodies")
+  void createDocumentRejects(String name, String body, int status, String code) {
+    assertProblem(STACK.api().post("createDocument").tenant(TENANT).json(body).send(), status,
+        code);
+  }
+
+  @Test
+  void nonJsonContentTypeIs415() {
+    assertProblem(STACK.api().post("createDocument").tenant(TENANT)
+        .body("text/plain", "{\"title\":\"x\",\"content\":\"y\"}".getBytes(
+            StandardCharsets.UTF_8)).send(), 415, "unsupported_media_type");
+    assertProblem(STACK.api().post("createDocument").tenant(TENANT)
+        .body("application/x-www-form-urlencoded", "title=x".getBytes(StandardCharsets.UTF_8))
+        .send(), 415, "unsupported_media_type");
+  }
+
+  @Test
+  void wrongMethodIs405() {
+    Api.Response response = STACK.api().get("createDocument").tenant(TENANT).send();
+    assertProblem(response, 405, "method_not_allowed");
+    assertEquals("POST", response.header("Allow"));
+    assertProblem(STACK.api().post("getDocument").tenant(TENANT).json("{}").send(), 405,
+        "method_not_allowed");
+  }
+
+  @Test
+  void noCredentialsIs401() {
+    assertProblem(STACK.api().post("createDocument").tenant(null)
+        .json("{\"title\":\"x\",\"content\":\"y\"}").send(), 401, "unauthenticated");
+    assertProblem(STACK.api().get("listDocuments").tenant(null).send(), 401, "unauthenticated");
+    assertProblem(STACK.api().get("listDocuments").tenant("bad tenant/../x").send(), 401,
+        "unauthenticated");
+  }
+
+  static Stream<Arguments> badReads() {
+    Function<String, Api.Request> getDocument = q -> STACK.api().get("getDocument").query(q);
+    Function<String, Api.Request> content = q -> STACK.api().get("getVersionContent").query(q);
+    Function<String, Api.Request> list = q -> STACK.api().get("listDocuments").query(q);
+    String uuid = "00000000-0000-4000-8000-000000000000";
+    return Stream.of(
+        Arguments.of("getDocument without documentId", getDocument.apply(""), 400),
+        Arguments.of("getDocument with a non-UUID", getDocument.apply("documentId=abc"), 400),
+        Arguments.of("getDocument of a missing id", getDocument.apply("documentId=" + uuid), 404),
+        Arguments.of("getDocument with an unknown parameter",
+            getDocument.apply("documentId=" + uuid + "&x=1"), 400),
+        Arguments.of("content with version 0",
+            content.apply("documentId=" + uuid + "&version=0"), 400),
+        Arguments.of("content with version -1",
+            content.apply("documentId=" + uuid + "&version=-1"), 400),
+        Arguments.of("content with version 'one'",
+            content.apply("documentId=" + uuid + "&version=one"), 400),
+        Arguments.of("content of a missing version",
+            content.apply("documentId=" + uuid + "&version=1"), 404),
+        Arguments.of("list with pageSize 0", list.apply("pageSize=0"), 400),
+        Arguments.of("list with pageSize 101", list.apply("pageSize=101"), 400),
+        Arguments.of("list with pageSize x", list.apply("pageSize=x"), 400),
+        Arguments.of("list with a forged token", list.apply("pageToken=%25%25%25"), 400));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badReads")
+  void readsReject(String name, Api.Request request, int status) {
+    Api.Response response = request.tenant(TENANT).send();
+    assertProblem(response, status, status == 404 ? "not_found" : "invalid_request");
+  }
+
+  @Test
+  void invalidIdempotencyKeysAre400() {
+    for (String key : List.of("a".repeat(256), "has space", "")) {
+      Api.Response response = STACK.api().post("createDocument").tenant(TENANT).key(key)
+          .json("{\"title\":\"x\",\"content\":\"y\"}").send();
+      assertProblem(response, 400, "invalid_request");
+    }
+    // java.net.http will not send these, so they go over a raw socket.
+    byte[][] rawKeys = {{'a', 0x01, 'b'}, {'a', 0x7f, 'b'}, {'c', 'a', 'f', (byte) 0xc3,
+        (byte) 0xa9}, {'t', '\t', 'b'}};
+    for (byte[] key : rawKeys) {
+      byte[] body = "{\"title\":\"x\",\"content\":\"y\"}".getBytes(StandardCharsets.UTF_8);
+      java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
+      request.writeBytes(("POST /createDocument HTTP/1.1\r\nHost: localhost\r\n"
+          + "X-Tenant-Id: " + TENANT + "\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + body.length + "\r\nConnection: close\r\n"
+          + "Idempotency-Key: ").getBytes(StandardCharsets.ISO_8859_1));
+      request.writeBytes(key);
+      request.writeBytes("\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      request.writeBytes(body);
+      int status = STACK.api().rawStatus(request.toByteArray());
+      assertEquals(400, status, "key bytes " + java.util.Arrays.toString(key));
+    }
+  }
+
+  @AfterAll
+  static void nothingWasStored() {
+    assertEquals("Documents=0 DocumentVersions=0 IdempotencyRecords=0 AnalyticsOutbox=0"
+        + " DailyApiUsage=0 ProcessedEvents=0", STACK.rows().census(TENANT));
+  }
+
+  static void assertProblem(Api.Response response, int status, String code) {
+    assertEquals(status, response.status(), response.toString());
+    assertEquals("application/problem+json", response.header("Content-Type"));
+    assertEquals(code, response.code());
+    assertEquals(status, response.json().get("status").asInt());
+    assertTrue(response.json().get("type").asText().endsWith("/" + code));
+    assertEquals(response.header("X-Request-Id"), response.json().get("requestId").asText());
+    assertFalse(response.text().contains("Exception"), "no exception text: " + response);
+    assertFalse(response.text().contains("at dev.docstore"), "no stack trace: " + response);
+  }
+}
