@@ -18,18 +18,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CreateDocumentTest {
   @RegisterExtension
   static final Stack STACK = new Stack();
-
-  @AfterEach
-  void disarm() {
-    STACK.local().docstore().failpoints().clear();
-  }
 
   private static Map<String, Object> doc(String title, String content) {
     return Map.of("title", title, "content", content);

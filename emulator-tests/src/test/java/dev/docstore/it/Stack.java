@@ -8,15 +8,17 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The local stack for one test class, on a fresh database and topic of the shared emulators,
  * serving every function over real HTTP. Register as a static field with
- * {@code @RegisterExtension}.
+ * {@code @RegisterExtension}. After every test it disarms the failpoints and asserts DESIGN.md's
+ * invariants over the whole database with the {@link InvariantChecker}.
  */
-public final class Stack implements BeforeAllCallback, AfterAllCallback {
+public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
   private final Map<String, String> env = new HashMap<>();
@@ -53,6 +55,20 @@ public final class Stack implements BeforeAllCallback, AfterAllCallback {
         "test-" + suffix);
     admin.close();
     rows = new Rows(stack.docstore().databaseClient());
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    stack.docstore().failpoints().clear();
+    java.util.List<String> violations = invariants().violations();
+    if (!violations.isEmpty()) {
+      throw new AssertionError("invariants violated after "
+          + context.getDisplayName() + ":\n  " + String.join("\n  ", violations));
+    }
+  }
+
+  public InvariantChecker invariants() {
+    return new InvariantChecker(stack.docstore().databaseClient(), stack.docstore().content());
   }
 
   @Override

@@ -21,6 +21,13 @@ public final class EntryPoints {
 
   public static final List<EntryPoint> ALL = List.of(
       new EntryPoint("createDocument", CreateDocument.class, Kind.HTTP_PUBLIC, "POST"),
+      new EntryPoint("createDocumentVersion", CreateDocumentVersion.class, Kind.HTTP_PUBLIC,
+          "POST"),
+      new EntryPoint("setActiveVersion", SetActiveVersion.class, Kind.HTTP_PUBLIC, "POST"),
+      new EntryPoint("deleteDocumentVersion", DeleteDocumentVersion.class, Kind.HTTP_PUBLIC,
+          "POST"),
+      new EntryPoint("restoreDocumentVersion", RestoreDocumentVersion.class, Kind.HTTP_PUBLIC,
+          "POST"),
       new EntryPoint("getDocument", GetDocument.class, Kind.HTTP_PUBLIC, "GET"),
       new EntryPoint("listDocuments", ListDocuments.class, Kind.HTTP_PUBLIC, "GET"),
       new EntryPoint("getVersionContent", GetVersionContent.class, Kind.HTTP_PUBLIC, "GET"));

@@ -76,7 +76,7 @@ public final class CreateDocumentOperation {
     @Override
     public void beforeTransaction(WriteLog log) {
       generation = app.content().upload(objectName, input.content().bytes(),
-          input.content().contentType());
+          input.content().contentType()).generation();
       log.storage("upload", "ok");
     }
 

@@ -26,30 +26,37 @@ public final class ContentStore {
     return tenantId + "/" + documentId + "/" + sha256;
   }
 
+  /** An object holding a version's content, and whether this request created it. */
+  public record Stored(long generation, boolean created) {}
+
   /**
-   * Uploads content unless the object already exists, and returns its generation. The name is
-   * content-addressed, so an existing object already holds these bytes: a retried or concurrent
-   * upload of the same content is harmless.
+   * Uploads content unless the object already exists. The name is content-addressed, so an
+   * existing object already holds these bytes: a retried or concurrent upload is harmless.
    */
-  public long upload(String objectName, byte[] bytes, String contentType) {
+  public Stored upload(String objectName, byte[] bytes, String contentType) {
     BlobInfo info = BlobInfo.newBuilder(BlobId.of(bucket, objectName))
         .setContentType(contentType)
         .build();
     try {
-      Blob created = storage.create(info, bytes, Storage.BlobTargetOption.doesNotExist());
-      return generationOf(created);
+      return new Stored(
+          generationOf(storage.create(info, bytes, Storage.BlobTargetOption.doesNotExist())),
+          true);
     } catch (StorageException e) {
       if (e.getCode() != PRECONDITION_FAILED) {
         throw e;
       }
-      Blob existing = storage.get(BlobId.of(bucket, objectName));
-      if (existing == null) {
-        // Deleted between our precondition failure and this read: try once more.
-        return generationOf(
-            storage.create(info, bytes, Storage.BlobTargetOption.doesNotExist()));
-      }
-      return generationOf(existing);
     }
+    Optional<Long> existing = liveGeneration(objectName);
+    if (existing.isPresent()) {
+      return new Stored(existing.get(), false);
+    }
+    // Deleted between our precondition failure and this read: upload once more.
+    return upload(objectName, bytes, contentType);
+  }
+
+  public Optional<Long> liveGeneration(String objectName) {
+    return Optional.ofNullable(storage.get(BlobId.of(bucket, objectName)))
+        .map(ContentStore::generationOf);
   }
 
   public Optional<byte[]> read(String objectName) {
@@ -63,19 +70,18 @@ public final class ContentStore {
     }
   }
 
-  public boolean exists(String objectName) {
-    return storage.get(BlobId.of(bucket, objectName)) != null;
-  }
-
   /**
-   * Brings a soft-deleted object back. An object that still exists is left as it is: it holds
-   * the same content-addressed bytes.
+   * Brings a soft-deleted generation back and returns the live generation. An object that still
+   * exists is left as it is: it holds the same content-addressed bytes.
+   *
+   * @throws StorageException 404 when the generation is no longer recoverable
    */
-  public void restore(String objectName, long generation) {
-    if (exists(objectName)) {
-      return;
+  public long restore(String objectName, long generation) {
+    Optional<Long> live = liveGeneration(objectName);
+    if (live.isPresent()) {
+      return live.get();
     }
-    storage.restore(BlobId.of(bucket, objectName, generation));
+    return generationOf(storage.restore(BlobId.of(bucket, objectName, generation)));
   }
 
   public boolean delete(String objectName) {

@@ -100,21 +100,67 @@ public final class DocumentStore {
         Map.of("tenantId", Value.string(tenantId), "documentId", Value.string(documentId)));
   }
 
-  /** Every version of the document, ascending. */
-  public static Subquery versionRows(String tenantId, String documentId) {
-    return new Subquery("versions",
-        "ARRAY(SELECT AS STRUCT " + VersionRow.COLUMNS
-            + " FROM DocumentVersions WHERE TenantId = @tenantId AND DocumentId = @documentId"
-            + " ORDER BY Version)",
+  /** One version of the document. */
+  public static Subquery versionRow(String tenantId, String documentId, long version) {
+    return new Subquery("version",
+        "ARRAY(SELECT AS STRUCT " + VersionRow.COLUMNS + " FROM DocumentVersions"
+            + " WHERE TenantId = @tenantId AND DocumentId = @documentId AND Version = @version)",
+        Map.of("tenantId", Value.string(tenantId), "documentId", Value.string(documentId),
+            "version", Value.int64(version)));
+  }
+
+  /** The document's latest version (for createDocumentVersion's deterministic dedupe). */
+  public static Subquery latestVersionRow(String tenantId, String documentId) {
+    return new Subquery("latest",
+        "ARRAY(SELECT AS STRUCT " + VersionRow.COLUMNS + " FROM DocumentVersions v"
+            + " WHERE v.TenantId = @tenantId AND v.DocumentId = @documentId"
+            + " AND v.Version = (SELECT d.LatestVersion FROM Documents d"
+            + " WHERE d.TenantId = @tenantId AND d.DocumentId = @documentId))",
         Map.of("tenantId", Value.string(tenantId), "documentId", Value.string(documentId)));
+  }
+
+  /** The versions of the document whose content is that of {@code version}, itself included. */
+  public static Subquery versionsSharingContent(String tenantId, String documentId,
+      long version) {
+    return new Subquery("sharing",
+        "ARRAY(SELECT AS STRUCT " + VersionRow.COLUMNS + " FROM DocumentVersions v"
+            + " WHERE v.TenantId = @tenantId AND v.DocumentId = @documentId"
+            + " AND v.ContentSha256 = (SELECT s.ContentSha256 FROM DocumentVersions s"
+            + " WHERE s.TenantId = @tenantId AND s.DocumentId = @documentId"
+            + " AND s.Version = @version) ORDER BY v.Version)",
+        Map.of("tenantId", Value.string(tenantId), "documentId", Value.string(documentId),
+            "version", Value.int64(version)));
+  }
+
+  /** Whether a live version of the document references this content (a strong read). */
+  public boolean liveVersionReferences(String tenantId, String documentId, String sha256) {
+    Statement statement = Statement.newBuilder(
+            "SELECT COUNT(*) FROM DocumentVersions WHERE TenantId = @tenantId"
+                + " AND DocumentId = @documentId AND ContentSha256 = @sha256 AND State = 'LIVE'")
+        .bind("tenantId").to(tenantId)
+        .bind("documentId").to(documentId)
+        .bind("sha256").to(sha256)
+        .build();
+    try (ResultSet rs = db.singleUse().executeQuery(statement)) {
+      rs.next();
+      return rs.getLong(0) > 0;
+    }
+  }
+
+  public static Optional<VersionRow> version(Struct fused) {
+    return fused.getStructList("version").stream().findFirst().map(VersionRow::from);
+  }
+
+  public static Optional<VersionRow> latest(Struct fused) {
+    return fused.getStructList("latest").stream().findFirst().map(VersionRow::from);
+  }
+
+  public static List<VersionRow> sharing(Struct fused) {
+    return fused.getStructList("sharing").stream().map(VersionRow::from).toList();
   }
 
   public static Optional<DocumentRow> document(Struct fused) {
     return fused.getStructList("document").stream().findFirst().map(DocumentRow::from);
-  }
-
-  public static List<VersionRow> versions(Struct fused) {
-    return fused.getStructList("versions").stream().map(VersionRow::from).toList();
   }
 
   // ---- mutations, all keyed by (TenantId, ...) ----
@@ -165,6 +211,7 @@ public final class DocumentStore {
         .set("DocumentId").to(v.documentId())
         .set("Version").to(v.version())
         .set("State").to(v.state().name())
+        .set("ObjectGeneration").to(v.objectGeneration())
         .set("DeletedAt").to(v.deletedAt())
         .build();
   }

@@ -50,8 +50,9 @@ public record VersionRow(
         contentLength, contentType, objectName, objectGeneration, createdAt, createdBy, at);
   }
 
-  public VersionRow restored() {
+  /** Live again, on the object generation the restore brought back. */
+  public VersionRow restored(long generation) {
     return new VersionRow(documentId, version, VersionState.LIVE, contentSha256, contentLength,
-        contentType, objectName, objectGeneration, createdAt, createdBy, null);
+        contentType, objectName, generation, createdAt, createdBy, null);
   }
 }

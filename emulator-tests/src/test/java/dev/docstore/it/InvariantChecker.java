@@ -1,0 +1,87 @@
+package dev.docstore.it;
+
+import com.google.cloud.spanner.DatabaseClient;
+import com.google.cloud.spanner.ResultSet;
+import com.google.cloud.spanner.Statement;
+import dev.docstore.idempotency.Fingerprint;
+import dev.docstore.store.ContentStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * DESIGN.md's invariants, read from Spanner and storage: every document has a live active
+ * version; latestVersion is the maximum; versions are numbered 1..n without gaps; every live
+ * version's object exists and holds bytes with its sha256. Returns every violation at once.
+ */
+public final class InvariantChecker {
+  private final DatabaseClient db;
+  private final ContentStore content;
+
+  public InvariantChecker(DatabaseClient db, ContentStore content) {
+    this.db = db;
+    this.content = content;
+  }
+
+  public List<String> violations() {
+    List<String> problems = new ArrayList<>();
+    query("SELECT d.TenantId, d.DocumentId, d.ActiveVersion, d.LatestVersion,"
+        + " (SELECT COUNT(*) FROM DocumentVersions v WHERE v.TenantId = d.TenantId"
+        + "   AND v.DocumentId = d.DocumentId) AS n,"
+        + " (SELECT MAX(v.Version) FROM DocumentVersions v WHERE v.TenantId = d.TenantId"
+        + "   AND v.DocumentId = d.DocumentId) AS maxVersion,"
+        + " (SELECT MIN(v.Version) FROM DocumentVersions v WHERE v.TenantId = d.TenantId"
+        + "   AND v.DocumentId = d.DocumentId) AS minVersion,"
+        + " (SELECT v.State FROM DocumentVersions v WHERE v.TenantId = d.TenantId"
+        + "   AND v.DocumentId = d.DocumentId AND v.Version = d.ActiveVersion) AS activeState"
+        + " FROM Documents d", rs -> {
+          String doc = rs.getString("TenantId") + "/" + rs.getString("DocumentId");
+          long n = rs.getLong("n");
+          if (n == 0) {
+            problems.add(doc + ": has no versions");
+            return;
+          }
+          if (rs.isNull("activeState") || !"LIVE".equals(rs.getString("activeState"))) {
+            problems.add(doc + ": active version " + rs.getLong("ActiveVersion")
+                + " is not live (" + (rs.isNull("activeState") ? "missing"
+                : rs.getString("activeState")) + ")");
+          }
+          if (rs.getLong("LatestVersion") != rs.getLong("maxVersion")) {
+            problems.add(doc + ": latestVersion " + rs.getLong("LatestVersion")
+                + " is not the maximum " + rs.getLong("maxVersion"));
+          }
+          if (rs.getLong("minVersion") != 1 || rs.getLong("maxVersion") != n) {
+            problems.add(doc + ": versions are not 1.." + n + " (min "
+                + rs.getLong("minVersion") + ", max " + rs.getLong("maxVersion") + ")");
+          }
+        });
+    query("SELECT TenantId, DocumentId, Version, ContentSha256, ObjectName FROM DocumentVersions"
+        + " WHERE State = 'LIVE'", rs -> {
+          String where = rs.getString("TenantId") + "/" + rs.getString("DocumentId") + " v"
+              + rs.getLong("Version");
+          Optional<byte[]> bytes = content.read(rs.getString("ObjectName"));
+          if (bytes.isEmpty()) {
+            problems.add(where + ": live version's object is missing");
+          } else if (!Fingerprint.sha256Hex(bytes.get()).equals(rs.getString("ContentSha256"))) {
+            problems.add(where + ": object bytes do not match the recorded sha256");
+          }
+        });
+    query("SELECT TenantId, DocumentId, Version FROM DocumentVersions"
+        + " WHERE (State = 'DELETED') != (DeletedAt IS NOT NULL)", rs ->
+        problems.add(rs.getString("TenantId") + "/" + rs.getString("DocumentId") + " v"
+            + rs.getLong("Version") + ": state and deletedAt disagree"));
+    return problems;
+  }
+
+  interface RowConsumer {
+    void accept(ResultSet rs);
+  }
+
+  private void query(String sql, RowConsumer consumer) {
+    try (ResultSet rs = db.singleUse().executeQuery(Statement.of(sql))) {
+      while (rs.next()) {
+        consumer.accept(rs);
+      }
+    }
+  }
+}

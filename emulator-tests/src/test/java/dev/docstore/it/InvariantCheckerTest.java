@@ -1,0 +1,53 @@
+package dev.docstore.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.cloud.Timestamp;
+import com.google.cloud.spanner.Key;
+import com.google.cloud.spanner.Mutation;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The checker itself can fail: planted violations are each reported. */
+class InvariantCheckerTest {
+  @RegisterExtension
+  static final Stack STACK = new Stack();
+
+  @Test
+  void reportsEveryPlantedViolation() {
+    String t = "planted";
+    String id = STACK.api().post("createDocument").tenant(t)
+        .json(Map.of("title", "victim", "content", "bytes")).send()
+        .json().at("/document/documentId").asText();
+    assertTrue(STACK.invariants().violations().isEmpty());
+    var db = STACK.rows().client();
+    String object = db.singleUse().readRow("DocumentVersions", Key.of(t, id, 1),
+        List.of("ObjectName")).getString("ObjectName");
+    try {
+      db.write(List.of(
+          Mutation.newUpdateBuilder("Documents").set("TenantId").to(t).set("DocumentId").to(id)
+              .set("LatestVersion").to(3).build(),
+          Mutation.newUpdateBuilder("DocumentVersions").set("TenantId").to(t)
+              .set("DocumentId").to(id).set("Version").to(1).set("State").to("DELETED")
+              .set("DeletedAt").to(Timestamp.now()).build()));
+      List<String> problems = STACK.invariants().violations();
+      assertEquals(2, problems.size(), String.join("\n", problems));
+      assertTrue(problems.get(1).contains("is not the maximum"));
+      assertTrue(problems.get(0).contains("is not live"));
+      db.write(List.of(Mutation.newUpdateBuilder("DocumentVersions").set("TenantId").to(t)
+          .set("DocumentId").to(id).set("Version").to(1).set("State").to("LIVE")
+          .set("DeletedAt").to((Timestamp) null).build(),
+          Mutation.newUpdateBuilder("Documents").set("TenantId").to(t).set("DocumentId").to(id)
+              .set("LatestVersion").to(1).build()));
+      STACK.local().docstore().content().delete(object);
+      List<String> missing = STACK.invariants().violations();
+      assertEquals(1, missing.size(), String.join("\n", missing));
+      assertTrue(missing.get(0).contains("object is missing"));
+    } finally {
+      db.write(List.of(Mutation.delete("Documents", Key.of(t, id))));
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.docstore.operations;
+
+import com.google.cloud.spanner.Struct;
+import dev.docstore.app.Docstore;
+import dev.docstore.auth.Caller;
+import dev.docstore.http.ApiException;
+import dev.docstore.http.JsonBody;
+import dev.docstore.idempotency.Fingerprint;
+import dev.docstore.logging.WriteLog;
+import dev.docstore.operations.Inputs.Content;
+import dev.docstore.store.ContentStore;
+import dev.docstore.store.DocumentRow;
+import dev.docstore.store.DocumentStore;
+import dev.docstore.store.Subquery;
+import dev.docstore.store.VersionRow;
+import dev.docstore.store.VersionRow.VersionState;
+import dev.docstore.write.Change;
+import dev.docstore.write.TxContext;
+import dev.docstore.write.WriteFlow;
+import dev.docstore.write.WriteOperation;
+import dev.docstore.write.WriteRequest;
+import dev.docstore.write.WriteResult;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * createDocumentVersion: the next version number, allocated under the document's lock. The
+ * transaction reads the document row, so concurrent writers conflict; Spanner aborts all but one
+ * and the client retries them, each then reading the new LatestVersion.
+ */
+public final class CreateDocumentVersionOperation {
+  private static final WriteOperation OP = WriteOperation.CREATE_DOCUMENT_VERSION;
+  private static final Set<String> FIELDS = Set.of("documentId", "content", "contentBase64",
+      "contentType", "activate");
+
+  private final Docstore app;
+  private final ObjectLifecycle objects;
+
+  public CreateDocumentVersionOperation(Docstore app) {
+    this.app = app;
+    this.objects = new ObjectLifecycle(app);
+  }
+
+  public record Input(String documentId, Content content, boolean activate,
+      String fingerprint) {}
+
+  public Input parse(JsonBody body) {
+    body.allowOnly(FIELDS);
+    return new Input(Inputs.documentId(body.requiredString("documentId")),
+        Inputs.content(body, app.config().maxContentBytes()),
+        body.optionalBoolean("activate").orElse(true),
+        Fingerprint.of(OP.functionName(), body.raw()));
+  }
+
+  public WriteResult execute(Caller caller, String requestId, Optional<String> idempotencyKey,
+      Input input) {
+    WriteRequest request = new WriteRequest(OP, caller, requestId, idempotencyKey,
+        input.fingerprint());
+    return app.writeShape().run(request, new Flow(caller, input, idempotencyKey.isEmpty()));
+  }
+
+  private final class Flow implements WriteFlow {
+    private final Caller caller;
+    private final Input input;
+    private final boolean dedupeByContent;
+    private final String objectName;
+    private ContentStore.Stored stored;
+
+    Flow(Caller caller, Input input, boolean dedupeByContent) {
+      this.caller = caller;
+      this.input = input;
+      this.dedupeByContent = dedupeByContent;
+      this.objectName = ContentStore.objectName(caller.tenantId(), input.documentId(),
+          input.content().sha256());
+    }
+
+    @Override
+    public String documentId() {
+      return input.documentId();
+    }
+
+    @Override
+    public void beforeTransaction(WriteLog log) {
+      stored = app.content().upload(objectName, input.content().bytes(),
+          input.content().contentType());
+      log.storage("upload", stored.created() ? "created" : "exists");
+    }
+
+    @Override
+    public List<Subquery> reads() {
+      return List.of(DocumentStore.documentRow(caller.tenantId(), input.documentId()),
+          DocumentStore.latestVersionRow(caller.tenantId(), input.documentId()));
+    }
+
+    @Override
+    public Change decide(Struct rows, TxContext tx) {
+      DocumentRow document = DocumentStore.document(rows)
+          .orElseThrow(() -> ApiException.notFound("the document"));
+      Optional<VersionRow> latest = DocumentStore.latest(rows);
+      // Deterministic dedupe: a keyless repeat of the latest content is an accidental double
+      // upload. A revert to older content still makes a new version.
+      if (dedupeByContent && latest.isPresent() && latest.get().live()
+          && latest.get().contentSha256().equals(input.content().sha256())) {
+        return Change.dedupe(200, Views.documentAndVersion(app.json(), document, latest.get()));
+      }
+      long number = document.latestVersion() + 1;
+      VersionRow version = new VersionRow(input.documentId(), number, VersionState.LIVE,
+          input.content().sha256(), input.content().bytes().length,
+          input.content().contentType(), objectName, stored.generation(), tx.now(),
+          caller.userId(), null);
+      DocumentRow updated = document.withVersions(
+          input.activate() ? number : document.activeVersion(), number, tx.now());
+      String tenant = caller.tenantId();
+      Change change = Change.of(201, Views.documentAndVersion(app.json(), updated, version),
+          List.of(DocumentStore.insertVersion(tenant, version),
+              DocumentStore.updateDocumentPointers(tenant, updated)), number);
+      if (stored.created()) {
+        return change;
+      }
+      return change.thenAfterCommit(log -> objects.ensureUploaded(log, objectName,
+          input.content().bytes(), input.content().contentType()));
+    }
+  }
+}

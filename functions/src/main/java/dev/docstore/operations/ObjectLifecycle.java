@@ -1,0 +1,74 @@
+package dev.docstore.operations;
+
+import dev.docstore.app.Docstore;
+import dev.docstore.failpoints.Failpoints;
+import dev.docstore.logging.WriteLog;
+import dev.docstore.store.ContentStore;
+import dev.docstore.write.WriteOperation;
+import java.util.Optional;
+
+/**
+ * Post-commit storage steps that keep "every live version's object exists" true while versions
+ * sharing one content-addressed object are created, deleted and restored concurrently.
+ *
+ * <p>The race: a delete commits (no live sibling seen), then, before its object delete runs, a
+ * create or restore of the same content commits, having found the object still there. Two
+ * checks close it, whichever order the steps land in:
+ *
+ * <ul>
+ *   <li>the deleter, after deleting, re-reads Spanner and restores the generation it deleted if
+ *       a live version now references the content ({@link #deleteUnlessReferenced});
+ *   <li>the writer that reused an existing object, after its commit, re-checks the object and
+ *       puts it back if it is gone ({@link #ensureUploaded}, {@link #ensureRestored}).
+ * </ul>
+ *
+ * If the writer committed before the deleter's re-read, the deleter sees it; otherwise the
+ * writer's re-check comes after the delete and sees the object missing.
+ */
+final class ObjectLifecycle {
+  private final Docstore app;
+
+  ObjectLifecycle(Docstore app) {
+    this.app = app;
+  }
+
+  void ensureUploaded(WriteLog log, String objectName, byte[] bytes, String contentType) {
+    if (app.content().liveGeneration(objectName).isPresent()) {
+      return;
+    }
+    app.content().upload(objectName, bytes, contentType);
+    log.storage("reupload", "object was deleted concurrently; uploaded again");
+  }
+
+  void ensureRestored(WriteLog log, String objectName, long generation) {
+    if (app.content().liveGeneration(objectName).isPresent()) {
+      return;
+    }
+    app.content().restore(objectName, generation);
+    log.storage("rerestore", "object was deleted concurrently; restored again");
+  }
+
+  /** Deletes the object of a deleted version unless a live version still references it. */
+  void deleteUnlessReferenced(WriteLog log, String tenantId, String documentId, String sha256,
+      String objectName) {
+    Failpoints failpoints = app.failpoints();
+    if (failpoints.fires(WriteOperation.DELETE_DOCUMENT_VERSION.point(
+        "afterCommitBeforeObjectDelete"))) {
+      log.storageFailed("objectDelete", "skipped by failpoint; the object stays unreferenced");
+      return;
+    }
+    ContentStore content = app.content();
+    Optional<Long> generation = content.liveGeneration(objectName);
+    if (generation.isEmpty()) {
+      log.storage("objectDelete", "already absent");
+      return;
+    }
+    content.delete(objectName);
+    if (app.documents().liveVersionReferences(tenantId, documentId, sha256)) {
+      content.restore(objectName, generation.get());
+      log.storage("objectDelete", "restored: a live version referenced it meanwhile");
+      return;
+    }
+    log.storage("objectDelete", "deleted");
+  }
+}
