@@ -6,7 +6,14 @@ import dev.docstore.config.Config;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The local stack of DESIGN.md: the database from schema.sql and the topic on the emulators, and
@@ -94,14 +101,40 @@ public final class LocalStack implements AutoCloseable {
       emulators.close();
       throw e;
     }
+    EmulatorAdmin admin = new EmulatorAdmin(stack.config().projectId(), emulators.spannerHost(),
+        emulators.pubsubHost());
+    AnalyticsBridge bridge = new AnalyticsBridge(admin, stack.config().projectId(),
+        stack.config().analyticsTopic(), stack.config().analyticsTopic() + "-local",
+        stack.baseUrl()).start();
+    ScheduledExecutorService relay = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "publish-outbox");
+      t.setDaemon(true);
+      return t;
+    });
+    relay.scheduleWithFixedDelay(() -> stack.runPublishOutbox(), 30, 30, TimeUnit.SECONDS);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      relay.shutdownNow();
+      bridge.close();
       stack.close();
+      admin.close();
       emulators.close();
       stopped.countDown();
     }, "local-stack-stop"));
     System.out.println(stack.banner(emulators));
     stopped.await();
+  }
+
+  /** POSTs /publishOutbox, as Cloud Scheduler does every minute in production. */
+  void runPublishOutbox() {
+    try {
+      HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create(baseUrl() + "/publishOutbox"))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.discarding());
+    } catch (Exception e) {
+      System.err.println("publishOutbox: " + e.getClass().getSimpleName());
+    }
   }
 
   String banner(Emulators emulators) {
@@ -110,7 +143,9 @@ public final class LocalStack implements AutoCloseable {
     out.append("Spanner database ").append(config.projectId()).append('/')
         .append(config.spannerInstance()).append('/').append(config.spannerDatabase())
         .append(" (from infra/spanner/schema.sql)\n");
-    out.append("Pub/Sub topic ").append(config.analyticsTopic()).append('\n');
+    out.append("Pub/Sub topic ").append(config.analyticsTopic()).append(", pull subscription ")
+        .append(config.analyticsTopic()).append("-local -> /analyticsSubscriber (CloudEvent)\n");
+    out.append("publishOutbox runs every 30 s\n");
     out.append("Cloud Storage: ").append(storage == null
         ? "STORAGE_EMULATOR_HOST " + config.storageEmulatorHost().orElse("")
         : "in-memory (LocalStorageHelper), bucket " + config.contentBucket()).append('\n');

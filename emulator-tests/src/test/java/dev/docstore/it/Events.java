@@ -18,16 +18,33 @@ import java.util.List;
 
 /** A pull subscription on the test class's analytics topic: what was actually published. */
 public final class Events implements AutoCloseable {
-  private final ManagedChannel channel;
-  private final SubscriberStub stub;
+  private final EmulatorAdmin admin;
+  private final String topic;
+  private final String subscriptionId;
   private final String subscription;
+  private ManagedChannel channel;
+  private SubscriberStub stub;
 
   Events(EmulatorAdmin admin, String project, String topic, String subscription) {
-    admin.createSubscriptionIfMissing(topic, subscription);
+    this.admin = admin;
+    this.topic = topic;
+    this.subscriptionId = subscription;
     this.subscription = SubscriptionName.of(project, subscription).toString();
-    this.channel = admin.channel();
+    connect();
+  }
+
+  /** After a Pub/Sub emulator restart: recreate the topic and subscription, reconnect. */
+  public void reconnect() {
+    close();
+    admin.createTopicIfMissing(topic);
+    connect();
+  }
+
+  private void connect() {
+    admin.createSubscriptionIfMissing(topic, subscriptionId);
+    channel = admin.channel();
     try {
-      this.stub = GrpcSubscriberStub.create(SubscriberStubSettings.newBuilder()
+      stub = GrpcSubscriberStub.create(SubscriberStubSettings.newBuilder()
           .setTransportChannelProvider(EmulatorAdmin.provider(channel))
           .setCredentialsProvider(NoCredentialsProvider.create())
           .build());

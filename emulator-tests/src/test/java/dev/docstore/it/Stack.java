@@ -1,5 +1,6 @@
 package dev.docstore.it;
 
+import dev.docstore.local.AnalyticsBridge;
 import dev.docstore.local.EmulatorAdmin;
 import dev.docstore.local.Emulators;
 import dev.docstore.local.LocalStack;
@@ -28,6 +29,8 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
   private Api api;
   private Events events;
   private Rows rows;
+  private AnalyticsBridge bridge;
+  private EmulatorAdmin admin;
 
   public Stack() {
     env.put("FAILPOINTS_ENABLED", "true");
@@ -53,7 +56,9 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
         emulators.pubsubHost());
     events = new Events(admin, stack.config().projectId(), stack.config().analyticsTopic(),
         "test-" + suffix);
-    admin.close();
+    bridge = new AnalyticsBridge(admin, stack.config().projectId(),
+        stack.config().analyticsTopic(), "bridge-" + suffix, stack.baseUrl());
+    this.admin = admin;
     rows = new Rows(stack.docstore().databaseClient());
   }
 
@@ -79,6 +84,20 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
     if (stack != null) {
       stack.close();
     }
+    if (admin != null) {
+      admin.close();
+    }
+  }
+
+  /** Eventarc's delivery, by hand: POSTs a message to /analyticsSubscriber as a CloudEvent. */
+  public boolean deliver(com.google.pubsub.v1.PubsubMessage message) {
+    return bridge.deliver(message);
+  }
+
+  /** Runs the relay as Cloud Scheduler would, after moving the clock past the grace period. */
+  public Api.Response relayAfterGracePeriod() {
+    clock.advance(stack.config().outboxGracePeriod().plusSeconds(1));
+    return api.post("publishOutbox").tenant(null).send();
   }
 
   public Api api() {
@@ -95,6 +114,10 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
 
   public LocalStack local() {
     return stack;
+  }
+
+  public EmulatorAdmin admin() {
+    return admin;
   }
 
   public Emulators emulators() {

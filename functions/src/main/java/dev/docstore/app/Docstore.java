@@ -28,6 +28,7 @@ import dev.docstore.config.Config;
 import dev.docstore.config.ConfigException;
 import dev.docstore.failpoints.Failpoints;
 import dev.docstore.outbox.EventPublisher;
+import dev.docstore.outbox.OutboxRelay;
 import dev.docstore.outbox.OutboxStore;
 import dev.docstore.store.ContentStore;
 import dev.docstore.store.DocumentStore;
@@ -162,6 +163,10 @@ public final class Docstore implements AutoCloseable {
 
   public EventPublisher eventPublisher() {
     return new EventPublisher(publisher, json.get(), config.publishTimeout());
+  }
+
+  public OutboxRelay outboxRelay() {
+    return new OutboxRelay(outbox(), eventPublisher(), clock, config.outboxGracePeriod());
   }
 
   public WriteShape writeShape() {

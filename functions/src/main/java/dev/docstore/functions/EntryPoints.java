@@ -30,7 +30,11 @@ public final class EntryPoints {
           "POST"),
       new EntryPoint("getDocument", GetDocument.class, Kind.HTTP_PUBLIC, "GET"),
       new EntryPoint("listDocuments", ListDocuments.class, Kind.HTTP_PUBLIC, "GET"),
-      new EntryPoint("getVersionContent", GetVersionContent.class, Kind.HTTP_PUBLIC, "GET"));
+      new EntryPoint("getVersionContent", GetVersionContent.class, Kind.HTTP_PUBLIC, "GET"),
+      new EntryPoint("getUsage", GetUsage.class, Kind.HTTP_PUBLIC, "GET"),
+      new EntryPoint("publishOutbox", PublishOutbox.class, Kind.HTTP_PRIVATE, "POST"),
+      new EntryPoint("analyticsSubscriber", AnalyticsSubscriber.class, Kind.CLOUD_EVENT,
+          "POST"));
 
   private EntryPoints() {}
 }

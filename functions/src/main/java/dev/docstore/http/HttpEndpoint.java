@@ -33,8 +33,23 @@ public final class HttpEndpoint {
   private final String function;
   private final String method;
   private final long maxBodyBytes;
+  private final boolean authenticated;
 
+  /** A frontend-facing function: every call is authenticated and scoped to its tenant. */
   public HttpEndpoint(Docstore app, String function, String method) {
+    this(app, function, method, true);
+  }
+
+  /**
+   * A background HTTP function (publishOutbox): it carries no tenant credentials; in production
+   * only IAM lets its caller (Cloud Scheduler's service account) in.
+   */
+  public static HttpEndpoint internal(Docstore app, String function, String method) {
+    return new HttpEndpoint(app, function, method, false);
+  }
+
+  private HttpEndpoint(Docstore app, String function, String method, boolean authenticated) {
+    this.authenticated = authenticated;
     this.app = app;
     this.function = function;
     this.method = method;
@@ -89,6 +104,9 @@ public final class HttpEndpoint {
       response.appendHeader("Allow", method);
       throw new ApiException(ErrorCode.METHOD_NOT_ALLOWED,
           function + " accepts " + method + " only");
+    }
+    if (!authenticated) {
+      return handler.handle(new Call(request, null, requestId, app.json(), maxBodyBytes));
     }
     Caller caller;
     try {

@@ -1,0 +1,221 @@
+package dev.docstore.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
+import com.google.pubsub.v1.PubsubMessage;
+import com.google.pubsub.v1.ReceivedMessage;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.docstore.local.ProjectFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Analytics strictly after commit: emission rules, exactly-once counting, outage, crash. */
+class AnalyticsTest {
+  @RegisterExtension
+  static final Stack STACK = new Stack().env("PUBLISH_TIMEOUT", "PT1S");
+
+  private static final JsonSchema SCHEMA = schema();
+
+  private static JsonSchema schema() {
+    try (InputStream in = Files.newInputStream(
+        ProjectFiles.root().resolve("infra/pubsub/analytics-event.schema.json"))) {
+      return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void assertValidEvent(JsonNode event) {
+    Set<ValidationMessage> errors = SCHEMA.validate(event);
+    assertTrue(errors.isEmpty(), "event " + event + " breaks the schema: " + errors);
+  }
+
+  private static String create(String tenant, String key) {
+    Api.Request request = STACK.api().post("createDocument").tenant(tenant)
+        .json(Map.of("title", "analytics", "content", "c-" + key));
+    if (key != null) {
+      request.key(key);
+    }
+    Api.Response r = request.send();
+    assertEquals(201, r.status(), r.toString());
+    return r.json().at("/document/documentId").asText();
+  }
+
+  private static long usage(String tenant, String operation) {
+    String today = LocalDate.now(ZoneOffset.UTC).toString();
+    String tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1).toString();
+    Api.Response r = STACK.api().get("getUsage").tenant(tenant)
+        .query("from=" + today + "&to=" + tomorrow).send();
+    assertEquals(200, r.status(), r.toString());
+    long total = 0;
+    for (JsonNode day : r.json().get("days")) {
+      if (operation == null || operation.equals(day.get("operation").asText())) {
+        total += day.get("count").asLong();
+      }
+    }
+    return total;
+  }
+
+  private static int deliverAll(List<ReceivedMessage> messages) {
+    int delivered = 0;
+    for (ReceivedMessage m : messages) {
+      assertTrue(STACK.deliver(m.getMessage()), "the subscriber accepts the CloudEvent");
+      delivered++;
+    }
+    return delivered;
+  }
+
+  @Test
+  void everyWriteTypeEmitsOneSchemaValidEventAndRejectionsNone() {
+    String t = "emission";
+    STACK.events().drain(200);
+    String id = create(t, "emit-1");
+    create(t, "emit-1");
+    STACK.api().post("createDocumentVersion").tenant(t)
+        .json(Map.of("documentId", id, "content", "v2")).send();
+    STACK.api().post("createDocumentVersion").tenant(t)
+        .json(Map.of("documentId", id, "content", "v2")).send();
+    STACK.api().post("setActiveVersion").tenant(t)
+        .json(Map.of("documentId", id, "version", 1)).send();
+    STACK.api().post("deleteDocumentVersion").tenant(t)
+        .json(Map.of("documentId", id, "version", 2)).send();
+    STACK.api().post("deleteDocumentVersion").tenant(t)
+        .json(Map.of("documentId", id, "version", 1)).send();
+    STACK.api().post("restoreDocumentVersion").tenant(t)
+        .json(Map.of("documentId", id, "version", 2)).send();
+    STACK.local().docstore().failpoints().set("setActiveVersion.beforeCommit", "1*error");
+    assertEquals(503, STACK.api().post("setActiveVersion").tenant(t)
+        .json(Map.of("documentId", id, "version", 2)).send().status());
+
+    List<JsonNode> events = STACK.events().drainJson();
+    List<String> types = new ArrayList<>();
+    for (JsonNode event : events) {
+      assertValidEvent(event);
+      assertEquals(t, event.get("tenantId").asText());
+      assertEquals(id, event.get("documentId").asText());
+      types.add(event.get("type").asText());
+    }
+    types.sort(null);
+    assertEquals(List.of("document.created", "version.activated", "version.created",
+        "version.deleted", "version.restored"), types,
+        "the replay, the dedupe, the 409 and the rolled-back write emit nothing");
+  }
+
+  @Test
+  void oneMessageDeliveredThreeTimesPlusARelayRepublishCountsOnce() {
+    String t = "exactly-once";
+    STACK.events().drain(200);
+    create(t, null);
+    List<ReceivedMessage> messages = STACK.events().drain(300);
+    assertEquals(1, messages.size());
+    PubsubMessage message = messages.get(0).getMessage();
+    for (int i = 0; i < 3; i++) {
+      assertTrue(STACK.deliver(message));
+    }
+    // Make the relay publish the same event again, as after a lost mark.
+    STACK.rows().client().write(List.of(com.google.cloud.spanner.Mutation
+        .newUpdateBuilder("AnalyticsOutbox").set("TenantId").to(t)
+        .set("EventId").to(message.getAttributesOrThrow("eventId"))
+        .set("Pending").to(true).build()));
+    Api.Response relay = STACK.relayAfterGracePeriod();
+    assertEquals(200, relay.status(), relay.toString());
+    assertEquals(1, relay.json().get("published").asInt());
+    List<ReceivedMessage> republished = STACK.events().drain(300);
+    assertEquals(1, republished.size());
+    deliverAll(republished);
+    assertEquals(1, usage(t, "createDocument"));
+  }
+
+  @Test
+  void aMalformedEventIsAcknowledgedAndCountsNothing() {
+    String t = "malformed";
+    assertTrue(STACK.deliver(PubsubMessage.newBuilder()
+        .setData(ByteString.copyFromUtf8("{not json")).setMessageId("m-1").build()));
+    assertTrue(STACK.deliver(PubsubMessage.newBuilder()
+        .setData(ByteString.copyFromUtf8("{\"eventId\":\"x\",\"type\":\"document.exploded\","
+            + "\"tenantId\":\"" + t + "\",\"documentId\":\"d\",\"requestId\":\"r\","
+            + "\"occurredAt\":\"2026-01-01T00:00:00Z\"}")).setMessageId("m-2").build()));
+    assertEquals(0, STACK.rows().count("ProcessedEvents", t));
+    assertEquals(0, usage(t, null));
+  }
+
+  @Test
+  void aCrashBetweenCommitAndPublishIsHealedByTheRelayExactlyOnce() {
+    String t = "crash";
+    STACK.events().drain(200);
+    STACK.local().docstore().failpoints().set("createDocument.afterCommitBeforePublish",
+        "1*error");
+    create(t, "crash-1");
+    assertTrue(STACK.events().drain(300).isEmpty(), "nothing was published at commit");
+    assertEquals(1, STACK.rows().queryLong(
+        "SELECT COUNT(*) FROM AnalyticsOutbox WHERE TenantId = @t AND Pending", t));
+    Api.Response relay = STACK.relayAfterGracePeriod();
+    assertEquals(1, relay.json().get("published").asInt(), relay.toString());
+    List<ReceivedMessage> messages = STACK.events().drain(300);
+    assertEquals(1, messages.size());
+    deliverAll(messages);
+    assertEquals(0, STACK.relayAfterGracePeriod().json().get("published").asInt(),
+        "a second relay run finds nothing left");
+    assertTrue(STACK.events().drain(300).isEmpty());
+    assertEquals(1, usage(t, "createDocument"));
+  }
+
+  @Test
+  void writesSucceedWithinTheBoundWhilePubSubIsDownAndTheRelayCatchesUp() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(STACK.emulators().pubsubRestartable(),
+        "needs a Pub/Sub emulator this JVM started");
+    String t = "outage";
+    STACK.events().drain(200);
+    STACK.emulators().stopPubsub();
+    List<Long> millis = new ArrayList<>();
+    try {
+      for (int i = 0; i < 10; i++) {
+        long start = System.nanoTime();
+        create(t, "outage-" + i);
+        millis.add((System.nanoTime() - start) / 1_000_000);
+      }
+    } finally {
+      STACK.emulators().startPubsubAgain();
+    }
+    for (long ms : millis) {
+      assertTrue(ms < 1_000 + 5_000, "a write waits at most PUBLISH_TIMEOUT (1 s) for Pub/Sub,"
+          + " plus slack for a shared machine: " + millis);
+    }
+    assertEquals(10, STACK.rows().queryLong(
+        "SELECT COUNT(*) FROM AnalyticsOutbox WHERE TenantId = @t AND Pending", t));
+    STACK.admin().createTopicIfMissing(STACK.local().config().analyticsTopic());
+    STACK.events().reconnect();
+    int published = 0;
+    long deadline = System.currentTimeMillis() + 90_000;
+    while (published < 10 && System.currentTimeMillis() < deadline) {
+      published += STACK.relayAfterGracePeriod().json().get("published").asInt();
+      if (published < 10) {
+        Thread.sleep(1_000);
+      }
+    }
+    assertEquals(10, published, "the relay publishes each event once Pub/Sub is back");
+    // Publishes that were still retrying in the client when Pub/Sub came back may land too:
+    // delivery is at least once, and the subscriber dedupes by eventId.
+    List<ReceivedMessage> messages = STACK.events().drain(500);
+    assertEquals(10, messages.stream().map(m -> m.getMessage().getAttributesOrThrow("eventId"))
+        .distinct().count(), "every committed write's event arrives");
+    deliverAll(messages);
+    assertEquals(10, usage(t, "createDocument"));
+    assertEquals(0, usage("someone-else", null), "another tenant sees none of it");
+  }
+}
