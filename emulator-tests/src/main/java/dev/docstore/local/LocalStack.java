@@ -39,6 +39,12 @@ public final class LocalStack implements AutoCloseable {
    */
   public static LocalStack start(Emulators emulators, Map<String, String> env, Clock clock,
       String bindHost, int port) {
+    return start(emulators, env, clock, bindHost, port, builder -> { });
+  }
+
+  /** As above, letting the caller adjust the Docstore (e.g. a Spanner RPC counter). */
+  public static LocalStack start(Emulators emulators, Map<String, String> env, Clock clock,
+      String bindHost, int port, java.util.function.Consumer<Docstore.Builder> customizer) {
     Map<String, String> merged = new HashMap<>(env);
     merged.put("SPANNER_EMULATOR_HOST", emulators.spannerHost());
     merged.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
@@ -56,6 +62,7 @@ public final class LocalStack implements AutoCloseable {
     if (storage != null) {
       builder.storage(storage);
     }
+    customizer.accept(builder);
     Docstore docstore = builder.build();
     LocalServer server = LocalServer.start(docstore, bindHost, port);
     return new LocalStack(config, docstore, storage, server);

@@ -43,6 +43,12 @@ class BadInputTest {
             "invalid_request"),
         Arguments.of("title as a number", "{\"title\":7,\"content\":\"y\"}", 400,
             "invalid_request"),
+        Arguments.of("null content beside contentBase64",
+            "{\"title\":\"x\",\"content\":null,\"contentBase64\":\"eQ==\"}", 400,
+            "invalid_request"),
+        Arguments.of("null contentType",
+            "{\"title\":\"x\",\"content\":\"y\",\"contentType\":null}", 400,
+            "invalid_request"),
         Arguments.of("both content fields",
             "{\"title\":\"x\",\"content\":\"y\",\"contentBase64\":\"eQ==\"}", 400,
             "invalid_request"),
@@ -170,5 +176,6 @@ class BadInputTest {
     assertEquals(response.header("X-Request-Id"), response.json().get("requestId").asText());
     assertFalse(response.text().contains("Exception"), "no exception text: " + response);
     assertFalse(response.text().contains("at dev.docstore"), "no stack trace: " + response);
+    assertEquals("no-store", response.header("Cache-Control"));
   }
 }

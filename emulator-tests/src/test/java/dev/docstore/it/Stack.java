@@ -24,6 +24,7 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
 
   private final Map<String, String> env = new HashMap<>();
   private final MutableClock clock = new MutableClock();
+  private final RpcCounter rpcs = new RpcCounter();
   private Emulators emulators;
   private LocalStack stack;
   private Api api;
@@ -50,7 +51,8 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
     String suffix = n + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
     env.put("SPANNER_DATABASE", "db-" + suffix);
     env.put("ANALYTICS_TOPIC", "events-" + suffix);
-    stack = LocalStack.start(emulators, env, clock, "127.0.0.1", 0);
+    stack = LocalStack.start(emulators, env, clock, "127.0.0.1", 0,
+        builder -> builder.spannerInterceptors(rpcs));
     api = new Api(stack.baseUrl());
     EmulatorAdmin admin = new EmulatorAdmin(stack.config().projectId(), emulators.spannerHost(),
         emulators.pubsubHost());
@@ -98,6 +100,11 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
   public Api.Response relayAfterGracePeriod() {
     clock.advance(stack.config().outboxGracePeriod().plusSeconds(1));
     return api.post("publishOutbox").tenant(null).send();
+  }
+
+  /** Spanner RPCs the functions have sent, by method. */
+  public RpcCounter rpcs() {
+    return rpcs;
   }
 
   public Api api() {

@@ -80,6 +80,8 @@ public final class HttpEndpoint {
           MDC.put(LogFields.TRACE_SAMPLED, Boolean.toString(trace.sampled()));
         });
     response.appendHeader(REQUEST_ID_HEADER, requestId);
+    // Every answer is per caller (or an error about this request): never cache one.
+    response.appendHeader("Cache-Control", "no-store");
     try {
       Reply reply = dispatch(request, response, handler, requestId);
       write(response, reply);
@@ -119,7 +121,6 @@ public final class HttpEndpoint {
     }
     MDC.put(LogFields.TENANT_ID, caller.tenantId());
     MDC.put(LogFields.USER_ID, caller.userId());
-    response.appendHeader("Cache-Control", "no-store");
     return handler.handle(new Call(request, caller, requestId, app.json(), maxBodyBytes));
   }
 

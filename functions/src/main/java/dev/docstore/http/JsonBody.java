@@ -51,9 +51,17 @@ public final class JsonBody {
     return this;
   }
 
+  /** Whether the field is present. An explicit null is a wrong type, never "absent". */
   public boolean has(String field) {
+    return present(field) != null;
+  }
+
+  private JsonNode present(String field) {
     JsonNode value = node.get(field);
-    return value != null && !value.isNull();
+    if (value != null && value.isNull()) {
+      throw ApiException.invalid("'" + field + "' must not be null");
+    }
+    return value;
   }
 
   public String requiredString(String field) {
@@ -62,8 +70,8 @@ public final class JsonBody {
   }
 
   public Optional<String> optionalString(String field) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
+    JsonNode value = present(field);
+    if (value == null) {
       return Optional.empty();
     }
     if (!value.isTextual()) {
@@ -73,8 +81,8 @@ public final class JsonBody {
   }
 
   public long requiredInteger(String field) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
+    JsonNode value = present(field);
+    if (value == null) {
       throw ApiException.invalid("'" + field + "' is required");
     }
     if (!value.isIntegralNumber() || !value.canConvertToLong()) {
@@ -84,8 +92,8 @@ public final class JsonBody {
   }
 
   public Optional<Boolean> optionalBoolean(String field) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
+    JsonNode value = present(field);
+    if (value == null) {
       return Optional.empty();
     }
     if (!value.isBoolean()) {

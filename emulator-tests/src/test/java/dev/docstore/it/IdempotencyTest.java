@@ -1,0 +1,193 @@
+package dev.docstore.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** DESIGN.md "Idempotency", for every write function. */
+class IdempotencyTest {
+  @RegisterExtension
+  static final Stack STACK = new Stack().env("IDEMPOTENCY_TTL", "PT2H");
+  private static final AtomicInteger TENANTS = new AtomicInteger();
+
+  private static String tenant(WriteScenario s, String what) {
+    return "idem-" + what + "-" + s.ordinal() + "-" + TENANTS.incrementAndGet();
+  }
+
+  @ParameterizedTest
+  @EnumSource(WriteScenario.class)
+  void replayIsByteIdenticalWritesNothingAndEmitsNothing(WriteScenario s) {
+    WriteScenario.Prepared p = s.prepareCounted(STACK.api(), STACK.rows(), tenant(s, "replay"));
+    Api.Response first = s.send(STACK.api(), p, 0, "key-1");
+    assertEquals(s.successStatus(), first.status(), first.toString());
+    String census = STACK.rows().census(p.tenant());
+    Api.Response replay = s.send(STACK.api(), p, 0, "key-1");
+    assertEquals(first.status(), replay.status());
+    assertArrayEquals(first.body(), replay.body(), "byte-identical body");
+    assertEquals("true", replay.header("Idempotent-Replayed"));
+    assertEquals(first.header("Content-Type"), replay.header("Content-Type"));
+    assertEquals(census, STACK.rows().census(p.tenant()), "a replay writes nothing");
+    assertEquals(1, s.effects(STACK.rows(), p.tenant()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(WriteScenario.class)
+  void sameKeyOtherPayloadOrOperationIs409AndWritesNothing(WriteScenario s) {
+    WriteScenario.Prepared p = s.prepareCounted(STACK.api(), STACK.rows(), tenant(s, "reuse"));
+    assertEquals(s.successStatus(), s.send(STACK.api(), p, 0, "key-2").status());
+    String census = STACK.rows().census(p.tenant());
+    Api.Response other = s.send(STACK.api(), p, 1, "key-2");
+    BadInputTest.assertProblem(other, 409, "idempotency_key_reused");
+    // The same key on another operation, with a body that operation would accept.
+    WriteScenario another = s == WriteScenario.CREATE_DOCUMENT
+        ? WriteScenario.CREATE_DOCUMENT_VERSION : WriteScenario.CREATE_DOCUMENT;
+    WriteScenario.Prepared q = new WriteScenario.Prepared(p.tenant(),
+        p.documentId() != null ? p.documentId() : "00000000-0000-4000-8000-000000000001");
+    BadInputTest.assertProblem(another.send(STACK.api(), q, 0, "key-2"), 409,
+        "idempotency_key_reused");
+    assertEquals(census, STACK.rows().census(p.tenant()));
+    assertEquals(1, s.effects(STACK.rows(), p.tenant()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(WriteScenario.class)
+  void anotherTenantWithTheSameKeyStringIsIndependent(WriteScenario s) {
+    WriteScenario.Prepared a = s.prepareCounted(STACK.api(), STACK.rows(), tenant(s, "a"));
+    WriteScenario.Prepared b = s.prepareCounted(STACK.api(), STACK.rows(), tenant(s, "b"));
+    assertEquals(s.successStatus(), s.send(STACK.api(), a, 0, "shared-key").status());
+    Api.Response forB = s.send(STACK.api(), b, 1, "shared-key");
+    assertEquals(s.successStatus(), forB.status(), forB.toString());
+    assertNull(forB.header("Idempotent-Replayed"));
+    assertEquals(1, s.effects(STACK.rows(), a.tenant()));
+    assertEquals(1, s.effects(STACK.rows(), b.tenant()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(WriteScenario.class)
+  void aFailureBeforeCommitStoresNothingAndTheRetryCommitsOnce(WriteScenario s) {
+    WriteScenario.Prepared p = s.prepareCounted(STACK.api(), STACK.rows(), tenant(s, "fail"));
+    String census = STACK.rows().census(p.tenant());
+    STACK.local().docstore().failpoints().set(s.function + ".beforeCommit", "1*error");
+    Api.Response failed = s.send(STACK.api(), p, 0, "key-3");
+    BadInputTest.assertProblem(failed, 503, "unavailable");
+    assertEquals(census, STACK.rows().census(p.tenant()), "nothing stored");
+    Api.Response retry = s.send(STACK.api(), p, 0, "key-3");
+    assertEquals(s.successStatus(), retry.status(), retry.toString());
+    assertNull(retry.header("Idempotent-Replayed"), "the retry runs afresh");
+    assertEquals(1, s.effects(STACK.rows(), p.tenant()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(WriteScenario.class)
+  void anExpiredRecordIsTreatedAsAbsent(WriteScenario s) {
+    WriteScenario.Prepared p = s.prepareCounted(STACK.api(), STACK.rows(), tenant(s, "ttl"));
+    assertEquals(s.successStatus(), s.send(STACK.api(), p, 0, "key-4").status());
+    STACK.clock().advance(Duration.ofHours(2).plusMinutes(1));
+    Api.Response again = s.send(STACK.api(), p, 1, "key-4");
+    assertNull(again.header("Idempotent-Replayed"));
+    assertEquals(s.successStatus(), again.status(),
+        "past the TTL the key is free again, even for another payload: " + again);
+    Api.Response replay = s.send(STACK.api(), p, 1, "key-4");
+    assertEquals("true", replay.header("Idempotent-Replayed"), "the record was overwritten");
+    assertArrayEquals(again.body(), replay.body());
+    assertEquals(2, s.effects(STACK.rows(), p.tenant()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(WriteScenario.class)
+  void sixteenParallelRequestsWithOneKeyHaveOneEffect(WriteScenario s) throws Exception {
+    WriteScenario.Prepared p = s.prepareCounted(STACK.api(), STACK.rows(), tenant(s, "par"));
+    List<Api.Response> responses = CreateDocumentTest.parallel(16,
+        i -> s.send(STACK.api(), p, 0, "key-5"));
+    Set<String> bodies = new HashSet<>();
+    int replays = 0;
+    for (Api.Response r : responses) {
+      assertEquals(s.successStatus(), r.status(), r.toString());
+      bodies.add(r.text());
+      replays += "true".equals(r.header("Idempotent-Replayed")) ? 1 : 0;
+    }
+    assertEquals(1, bodies.size(), "identical bodies");
+    assertEquals(15, replays);
+    assertEquals(1, s.effects(STACK.rows(), p.tenant()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(WriteScenario.class)
+  void sixteenParallelRequestsMixingTwoPayloadsHaveOneEffect(WriteScenario s) throws Exception {
+    WriteScenario.Prepared p = s.prepareCounted(STACK.api(), STACK.rows(), tenant(s, "mix"));
+    List<Api.Response> responses = CreateDocumentTest.parallel(16,
+        i -> s.send(STACK.api(), p, i % 2, "key-6"));
+    int fresh = 0;
+    for (Api.Response r : responses) {
+      if (r.status() == 409) {
+        assertEquals("idempotency_key_reused", r.code());
+      } else {
+        assertEquals(s.successStatus(), r.status(), r.toString());
+        fresh += r.header("Idempotent-Replayed") == null ? 1 : 0;
+      }
+    }
+    assertEquals(1, fresh, "exactly one request executed");
+    assertEquals(1, s.effects(STACK.rows(), p.tenant()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(WriteScenario.class)
+  void badKeysAre400AndWriteNothing(WriteScenario s) {
+    WriteScenario.Prepared p = s.prepareCounted(STACK.api(), STACK.rows(), tenant(s, "bad"));
+    String census = STACK.rows().census(p.tenant());
+    for (String key : List.of("", "k".repeat(256), "with space", "tab\tinside")) {
+      BadInputTest.assertProblem(s.send(STACK.api(), p, 0, key), 400, "invalid_request");
+    }
+    assertEquals(census, STACK.rows().census(p.tenant()), "nothing written");
+    assertEquals(0, s.effects(STACK.rows(), p.tenant()));
+  }
+
+  @Test
+  void keylessRepeatOfTheLatestContentIsDedupedButARevertIsNew() {
+    WriteScenario s = WriteScenario.CREATE_DOCUMENT_VERSION;
+    WriteScenario.Prepared p = s.prepareCounted(STACK.api(), STACK.rows(), "idem-dedupe");
+    Api.Response first = s.send(STACK.api(), p, 0, null);
+    assertEquals(201, first.status());
+    String census = STACK.rows().census(p.tenant());
+    Api.Response again = s.send(STACK.api(), p, 0, null);
+    assertEquals(200, again.status(), again.toString());
+    assertEquals("true", again.header("Idempotent-Replayed"));
+    assertEquals(first.json().get("version"), again.json().get("version"));
+    assertEquals(census, STACK.rows().census(p.tenant()), "the dedupe writes nothing");
+    assertEquals(201, s.send(STACK.api(), p, 1, null).status());
+    Api.Response revert = s.send(STACK.api(), p, 0, null);
+    assertEquals(201, revert.status(), "a revert to older content is a new version");
+    assertEquals(6, revert.json().at("/version/version").asLong());
+    assertEquals(3, s.effects(STACK.rows(), p.tenant()));
+  }
+
+  @Test
+  void spannerRoundTripsPerWrite() {
+    WriteScenario s = WriteScenario.SET_ACTIVE_VERSION;
+    WriteScenario.Prepared p = s.prepareCounted(STACK.api(), STACK.rows(), "idem-rpc");
+    STACK.local().docstore().failpoints().set("setActiveVersion.afterCommitBeforePublish",
+        "1*error");
+    List<String> first = STACK.rpcs().during(() -> s.send(STACK.api(), p, 0, "rpc-key"));
+    List<String> replay = STACK.rpcs().during(() -> s.send(STACK.api(), p, 0, "rpc-key"));
+    System.out.println("RPCS first write (transaction only): " + first);
+    System.out.println("RPCS replay: " + replay);
+    assertEquals(List.of("ExecuteStreamingSql", "Commit"), first,
+        "inline begin with the key read, then commit");
+    assertTrue(replay.size() <= 2, "replay: " + replay);
+    List<String> published = STACK.rpcs().during(() -> s.send(STACK.api(), p, 1, "rpc-key-2"));
+    System.out.println("RPCS first write with its post-commit mark: " + published);
+    assertEquals(List.of("ExecuteStreamingSql", "Commit", "Commit"), published,
+        "plus one blind write marking the event published");
+  }
+}
