@@ -1,0 +1,401 @@
+package dev.docstore.infra;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.docstore.functions.EntryPoints;
+import dev.docstore.functions.EntryPoints.EntryPoint;
+import dev.docstore.functions.EntryPoints.Kind;
+import dev.docstore.infra.TerraformModel.Block;
+import dev.docstore.infra.TerraformModel.Instance;
+import dev.docstore.local.ProjectFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps {@code infra/terraform} consistent with the code it deploys, without a terraform binary:
+ * every .tf file is parsed with a real HCL parser ({@link Hcl2Json}) and the result is checked
+ * against {@link EntryPoints#ALL}, the variables {@code Config} reads and {@code schema.sql}.
+ */
+class TerraformConsistencyTest {
+  static final String FUNCTION_TYPE = "google_cloudfunctions2_function";
+  static final String CONFIG_SOURCE = "functions/src/main/java/dev/docstore/config/Config.java";
+
+  /** Variables Config reads that exist for development only: never set in production. */
+  static final Set<String> DEVELOPMENT_ONLY =
+      Set.of(
+          "SPANNER_EMULATOR_HOST",
+          "PUBSUB_EMULATOR_HOST",
+          "STORAGE_EMULATOR_HOST",
+          "FAILPOINTS_ENABLED",
+          "FAILPOINTS");
+
+  /** Invoker bindings on a function's service; a public member makes the function public. */
+  static final Pattern INVOKER_BINDING =
+      Pattern.compile(
+          "google_(cloud_run_service|cloud_run_v2_service|cloudfunctions2_function)_iam_(member|binding)");
+  static final Set<String> PUBLIC_MEMBERS = Set.of("allUsers", "allAuthenticatedUsers");
+  static final Pattern FUNCTION_REFERENCE =
+      Pattern.compile(FUNCTION_TYPE + "\\.(\\w+)\\[\\s*(?:(each\\.key)|\"([^\"]+)\")\\s*]");
+
+  static Path root;
+  static Path terraformDir;
+  static Map<Path, String> sources;
+  static TerraformModel terraform;
+  /** Terraform's functions by their deployed name. */
+  static Map<String, DeployedFunction> deployed;
+
+  /** One function as Terraform deploys it. */
+  record DeployedFunction(
+      String name,
+      String address,
+      JsonNode entryPoint,
+      String ingress,
+      JsonNode environment,
+      boolean eventTriggered) {}
+
+  @BeforeAll
+  static void parseTerraform() throws IOException, InterruptedException {
+    root = ProjectFiles.root();
+    terraformDir = root.resolve("infra/terraform");
+    List<Path> files;
+    try (Stream<Path> list = Files.list(terraformDir)) {
+      files = list.filter(p -> p.toString().endsWith(".tf")).sorted().toList();
+    }
+    assertFalse(files.isEmpty(), "no .tf files in " + terraformDir);
+    sources = new LinkedHashMap<>();
+    for (Path file : files) {
+      sources.put(file, Files.readString(file, StandardCharsets.UTF_8));
+    }
+    JsonNode parsed = new Hcl2Json(root.resolve("emulator-tests/target/hcl2json")).parse(files);
+    terraform = new TerraformModel(parsed);
+    deployed = new TreeMap<>();
+    for (Block block : terraform.resourcesOfType(FUNCTION_TYPE)) {
+      for (Instance fn : terraform.instances(block)) {
+        String where = fn.address();
+        String name = terraform.evaluate(block.body().get("name"), fn, where + ".name").asText();
+        JsonNode entryPoint =
+            terraform.evaluate(
+                TerraformModel.attribute(block.body(), "build_config", "entry_point"),
+                fn, where + ".build_config.entry_point");
+        JsonNode ingress =
+            terraform.evaluate(
+                TerraformModel.attribute(block.body(), "service_config", "ingress_settings"),
+                fn, where + ".service_config.ingress_settings");
+        JsonNode environment =
+            terraform.evaluate(
+                TerraformModel.attribute(block.body(), "service_config", "environment_variables"),
+                fn, where + ".service_config.environment_variables");
+        DeployedFunction previous =
+            deployed.put(
+                name,
+                new DeployedFunction(
+                    name, where, entryPoint,
+                    ingress == null ? "ALLOW_ALL" : ingress.asText(), // the provider's default
+                    environment, hasEventTrigger(block, fn)));
+        if (previous != null) {
+          fail("two Terraform functions are named " + name + ": " + previous.address() + " and "
+              + where);
+        }
+      }
+    }
+  }
+
+  // --- a. the functions are the entry points -------------------------------------------------
+
+  @Test
+  void everyEntryPointIsDeployedUnderItsNameAndClass() {
+    List<String> problems = new ArrayList<>();
+    for (EntryPoint ep : EntryPoints.ALL) {
+      DeployedFunction fn = deployed.get(ep.name());
+      if (fn == null) {
+        problems.add(ep.name() + " (" + ep.target().getName() + ") has no Terraform function;"
+            + " add it to local.functions in infra/terraform/functions.tf");
+      } else if (fn.entryPoint() == null || !ep.target().getName().equals(fn.entryPoint().asText())) {
+        problems.add(fn.address() + " has entry_point " + fn.entryPoint() + ", the code has "
+            + ep.target().getName());
+      }
+    }
+    if (!problems.isEmpty()) {
+      fail("EntryPoints.ALL and infra/terraform disagree:\n  " + String.join("\n  ", problems));
+    }
+  }
+
+  @Test
+  void everyTerraformFunctionIsAnEntryPoint() {
+    Set<String> entryPoints = new TreeSet<>();
+    EntryPoints.ALL.forEach(ep -> entryPoints.add(ep.name()));
+    List<String> unknown = new ArrayList<>();
+    deployed.values().forEach(fn -> {
+      if (!entryPoints.contains(fn.name())) {
+        unknown.add(fn.name() + " (" + fn.address() + ", entry_point " + fn.entryPoint() + ")");
+      }
+    });
+    if (!unknown.isEmpty()) {
+      fail("Terraform deploys functions that are not in dev.docstore.functions.EntryPoints.ALL"
+          + " (a deployment whose class is missing fails to start):\n  "
+          + String.join("\n  ", unknown));
+    }
+  }
+
+  // --- b. public and private -----------------------------------------------------------------
+
+  @Test
+  void publicPrivateSplitMatchesEntryPointKinds() {
+    Set<String> publicFunctions = functionsInvocableByEveryone();
+    List<String> problems = new ArrayList<>();
+    for (EntryPoint ep : EntryPoints.ALL) {
+      DeployedFunction fn = deployed.get(ep.name());
+      if (fn == null) {
+        continue; // reported by everyEntryPointIsDeployedUnderItsNameAndClass
+      }
+      boolean isPublic = publicFunctions.contains(fn.name());
+      switch (ep.kind()) {
+        case HTTP_PUBLIC -> {
+          if (!isPublic) {
+            problems.add(fn.name() + " is HTTP_PUBLIC but no allUsers roles/run.invoker binding"
+                + " targets it");
+          }
+          if (!fn.ingress().equals("ALLOW_ALL")) {
+            problems.add(fn.name() + " is HTTP_PUBLIC but its ingress is " + fn.ingress());
+          }
+        }
+        case HTTP_PRIVATE, CLOUD_EVENT -> {
+          if (isPublic) {
+            problems.add(fn.name() + " is " + ep.kind() + " but is granted to allUsers or"
+                + " allAuthenticatedUsers");
+          }
+          if (!fn.ingress().equals("ALLOW_INTERNAL_ONLY")) {
+            problems.add(fn.name() + " is " + ep.kind() + " but its ingress is " + fn.ingress()
+                + ", not ALLOW_INTERNAL_ONLY");
+          }
+        }
+      }
+      if ((ep.kind() == Kind.CLOUD_EVENT) != fn.eventTriggered()) {
+        problems.add(fn.name() + " is " + ep.kind() + (fn.eventTriggered()
+            ? " but Terraform gives it an event_trigger" : " but Terraform gives it no event_trigger"));
+      }
+    }
+    if (!problems.isEmpty()) {
+      fail("the public/private split of infra/terraform does not match EntryPoints.Kind:\n  "
+          + String.join("\n  ", problems));
+    }
+  }
+
+  // --- c. the environment --------------------------------------------------------------------
+
+  @Test
+  void everyFunctionGetsTheProductionEnvironment() throws IOException {
+    Set<String> read = variablesConfigReads();
+    assertTrue(read.contains("GOOGLE_CLOUD_PROJECT") && read.containsAll(DEVELOPMENT_ONLY),
+        "the scan of " + CONFIG_SOURCE + " for get(env, \"NAME\") / parse...(env, \"NAME\")"
+            + " found " + read + "; if Config reads its variables differently now, update the scan"
+            + " (and the development-only allowlist " + DEVELOPMENT_ONLY + ")");
+    Set<String> required = new TreeSet<>(read);
+    required.removeAll(DEVELOPMENT_ONLY);
+
+    // Problem -> the functions that have it, so a shared environment map reports once.
+    Map<String, Set<String>> problems = new LinkedHashMap<>();
+    for (DeployedFunction fn : deployed.values()) {
+      JsonNode env = fn.environment();
+      if (env == null || !env.isObject()) {
+        problems.computeIfAbsent("no service_config.environment_variables map",
+            k -> new TreeSet<>()).add(fn.name());
+        continue;
+      }
+      Set<String> set = new TreeSet<>();
+      env.fieldNames().forEachRemaining(set::add);
+      Set<String> missing = new TreeSet<>(required);
+      missing.removeAll(set);
+      if (!missing.isEmpty()) {
+        problems.computeIfAbsent("lacks " + missing, k -> new TreeSet<>()).add(fn.name());
+      }
+      Set<String> forbidden = new TreeSet<>(set);
+      forbidden.retainAll(DEVELOPMENT_ONLY);
+      if (!forbidden.isEmpty()) {
+        problems.computeIfAbsent("sets development-only " + forbidden + " (the functions refuse"
+            + " to start with them outside the emulator)", k -> new TreeSet<>()).add(fn.name());
+      }
+      JsonNode authMode = env.get("AUTH_MODE");
+      if (authMode == null || !authMode.asText().equals("firebase")) {
+        problems.computeIfAbsent("has AUTH_MODE " + authMode + ", must be the literal"
+            + " \"firebase\"", k -> new TreeSet<>()).add(fn.name());
+      }
+    }
+    if (!problems.isEmpty()) {
+      StringBuilder message = new StringBuilder("the functions' environment in infra/terraform"
+          + " does not match what " + CONFIG_SOURCE + " reads " + required + ":");
+      problems.forEach((problem, functions) -> message.append("\n  ")
+          .append(functions.size() == deployed.size() ? "every function" : functions.toString())
+          .append(' ').append(problem));
+      fail(message.toString());
+    }
+  }
+
+  // --- d. the schema is referenced, not copied -----------------------------------------------
+
+  @Test
+  void databaseDdlIsReadFromSchemaSql() {
+    Pattern fileCall = Pattern.compile("file\\(\\s*\"[^\"]*\\.\\./spanner/schema\\.sql\"\\s*\\)");
+    List<String> callers = new ArrayList<>();
+    terraform.locals.forEach((name, value) -> {
+      if (value.isTextual() && fileCall.matcher(value.asText()).find()) {
+        callers.add("local." + name);
+      }
+    });
+    terraform.resources.forEach(block -> {
+      if (fileCall.matcher(block.body().toString().replace("\\\"", "\"")).find()) {
+        callers.add(block.address());
+      }
+    });
+    if (callers.isEmpty()) {
+      fail("no .tf file calls file(\"${path.module}/../spanner/schema.sql\"): the database DDL"
+          + " must come from infra/spanner/schema.sql, the one DDL");
+    }
+
+    List<Block> databases = terraform.resourcesOfType("google_spanner_database");
+    assertFalse(databases.isEmpty(), "infra/terraform has no google_spanner_database");
+    for (Block db : databases) {
+      JsonNode ddl = db.body().get("ddl");
+      if (!TerraformModel.isExpression(ddl)) {
+        fail(db.address() + ".ddl must be computed from schema.sql (e.g. local.schema_statements),"
+            + " not written out: " + ddl);
+      }
+    }
+  }
+
+  @Test
+  void noTerraformFileCopiesTheDdl() {
+    Pattern ddl = Pattern.compile(
+        "(?i)\\bCREATE\\s+(TABLE|(UNIQUE\\s+|NULL_FILTERED\\s+)*INDEX)\\b");
+    List<String> copies = new ArrayList<>();
+    sources.forEach((file, text) -> {
+      Matcher m = ddl.matcher(text);
+      if (m.find()) {
+        copies.add(root.relativize(file) + ": \"" + m.group() + "\"");
+      }
+    });
+    if (!copies.isEmpty()) {
+      fail("DDL copied into Terraform; infra/spanner/schema.sql is the one DDL:\n  "
+          + String.join("\n  ", copies));
+    }
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  /** The variable names Config.fromEnv reads: get(env, "NAME") and parse...(env, "NAME". */
+  static Set<String> variablesConfigReads() throws IOException {
+    String source = Files.readString(root.resolve(CONFIG_SOURCE), StandardCharsets.UTF_8);
+    Matcher m =
+        Pattern.compile("\\b(?:get|parse\\w*)\\(\\s*env\\s*,\\s*\"([A-Z][A-Z0-9_]*)\"")
+            .matcher(source);
+    Set<String> names = new TreeSet<>();
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
+  }
+
+  /** Names of the functions some invoker binding opens to allUsers or allAuthenticatedUsers. */
+  static Set<String> functionsInvocableByEveryone() {
+    Map<String, String> nameByAddress = new LinkedHashMap<>();
+    for (Block block : terraform.resourcesOfType(FUNCTION_TYPE)) {
+      for (Instance fn : terraform.instances(block)) {
+        nameByAddress.put(fn.address(),
+            terraform.evaluate(block.body().get("name"), fn, fn.address()).asText());
+      }
+    }
+    Set<String> open = new TreeSet<>();
+    for (Block block : terraform.resources) {
+      if (!INVOKER_BINDING.matcher(block.type()).matches()) {
+        continue;
+      }
+      for (Instance binding : terraform.instances(block)) {
+        List<String> members = new ArrayList<>();
+        JsonNode member = block.body().get("member");
+        if (member != null) {
+          members.add(memberOf(member, binding));
+        }
+        JsonNode memberList = block.body().get("members");
+        if (memberList != null) {
+          memberList.forEach(m -> members.add(m.asText()));
+        }
+        if (members.stream().noneMatch(PUBLIC_MEMBERS::contains)) {
+          continue;
+        }
+        String target = targetOf(block.body());
+        Matcher ref = target == null ? null : FUNCTION_REFERENCE.matcher(target);
+        if (ref == null || !ref.find()) {
+          fail(binding.address() + " opens " + target + " to " + members
+              + ", which is not a reference to one of the " + FUNCTION_TYPE + " resources");
+        }
+        String key = ref.group(2) != null ? binding.key() : ref.group(3);
+        String address = FUNCTION_TYPE + "." + ref.group(1) + "[\"" + key + "\"]";
+        String name = nameByAddress.get(address);
+        if (name == null) {
+          fail(binding.address() + " targets " + address + ", which Terraform does not define");
+        }
+        open.add(name);
+      }
+    }
+    return open;
+  }
+
+  /**
+   * A binding's member: evaluated where the model can, else its expression as written (a
+   * reference such as google_service_account.x.member is never allUsers).
+   */
+  private static String memberOf(JsonNode member, Instance binding) {
+    try {
+      return terraform.evaluate(member, binding, binding.address() + ".member").asText();
+    } catch (TerraformModel.Unevaluable e) {
+      return member.asText();
+    }
+  }
+
+  private static String targetOf(JsonNode body) {
+    for (String attribute : List.of("service", "name", "cloud_function")) {
+      JsonNode value = body.get(attribute);
+      if (value != null) {
+        return value.asText();
+      }
+    }
+    return null;
+  }
+
+  private static boolean hasEventTrigger(Block block, Instance fn) {
+    if (block.body().has("event_trigger")) {
+      return true;
+    }
+    JsonNode dynamic = block.body().path("dynamic").get("event_trigger");
+    if (dynamic == null) {
+      return false;
+    }
+    for (Iterator<JsonNode> it = dynamic.elements(); it.hasNext(); ) {
+      JsonNode forEach = it.next().get("for_each");
+      JsonNode collection =
+          terraform.evaluate(forEach, fn, fn.address() + ".dynamic.event_trigger.for_each");
+      if (collection != null && collection.size() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
