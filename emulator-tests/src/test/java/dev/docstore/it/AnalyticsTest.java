@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
 import com.google.pubsub.v1.ReceivedMessage;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.dialect.Dialects;
 import dev.docstore.local.ProjectFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +20,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,19 +28,19 @@ class AnalyticsTest {
   @RegisterExtension
   static final Stack STACK = new Stack().env("PUBLISH_TIMEOUT", "PT1S");
 
-  private static final JsonSchema SCHEMA = schema();
+  private static final Schema SCHEMA = schema();
 
-  private static JsonSchema schema() {
+  private static Schema schema() {
     try (InputStream in = Files.newInputStream(
         ProjectFiles.root().resolve("infra/pubsub/analytics-event.schema.json"))) {
-      return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+      return SchemaRegistry.withDialect(Dialects.getDraft202012()).getSchema(in);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
 
   static void assertValidEvent(JsonNode event) {
-    Set<ValidationMessage> errors = SCHEMA.validate(event);
+    List<Error> errors = SCHEMA.validate(event);
     assertTrue(errors.isEmpty(), "event " + event + " breaks the schema: " + errors);
   }
 

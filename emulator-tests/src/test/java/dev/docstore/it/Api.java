@@ -10,14 +10,22 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A small HTTP client for the functions as the local stack serves them. */
+/**
+ * A small HTTP client for the functions as the local stack serves them. Every exchange that
+ * {@link Request#send()} makes is recorded and checked against {@code docs/openapi.yaml}
+ * ({@link OpenApiContract}): a violation fails the test at once. {@link #rawStatus} is exempt.
+ */
 public final class Api {
   static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
+  private final OpenApiContract contract = OpenApiContract.get();
+  private final List<OpenApiContract.Exchange> exchanges = new CopyOnWriteArrayList<>();
 
   Api(String baseUrl) {
     this.baseUrl = baseUrl;
@@ -25,6 +33,11 @@ public final class Api {
 
   public String baseUrl() {
     return baseUrl;
+  }
+
+  /** Every exchange sent so far through {@link Request#send()}, each already checked. */
+  public List<OpenApiContract.Exchange> exchanges() {
+    return List.copyOf(exchanges);
   }
 
   /** A response, with its body kept as bytes for byte-exact comparisons. */
@@ -154,6 +167,10 @@ public final class Api {
             http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
         Map<String, String> h = new LinkedHashMap<>();
         response.headers().map().forEach((k, v) -> h.put(k.toLowerCase(), String.join(",", v)));
+        OpenApiContract.Exchange exchange = new OpenApiContract.Exchange(method, "/" + function,
+            query, headers, body, response.statusCode(), h, response.body());
+        exchanges.add(exchange);
+        contract.check(exchange);
         return new Response(response.statusCode(), h, response.body());
       } catch (IOException e) {
         throw new IllegalStateException(e);
