@@ -138,6 +138,7 @@ class CreateDocumentTest {
     assertArrayEquals(first.body(), second.body());
     assertEquals(1, STACK.rows().count("Documents", tenant));
     assertEquals(1, STACK.events().drainJson().size(), "a replay emits no event");
+    assertEquals(1, objects(tenant), "the replay's own upload was removed");
   }
 
   @Test
@@ -174,6 +175,7 @@ class CreateDocumentTest {
     assertEquals(1, STACK.rows().count("Documents", tenant));
     assertEquals(1, STACK.rows().count("DocumentVersions", tenant));
     assertEquals(1, STACK.events().drainJson().size());
+    assertEquals(1, objects(tenant), "losers' uploads were removed");
   }
 
   @Test
@@ -240,6 +242,12 @@ class CreateDocumentTest {
     assertEquals(0, STACK.rows().queryLong(
         "SELECT COUNT(*) FROM AnalyticsOutbox WHERE TenantId = @t AND Pending", tenant),
         "a published event is marked");
+  }
+
+  static long objects(String tenant) {
+    var page = STACK.local().storage().list(STACK.local().config().contentBucket(),
+        com.google.cloud.storage.Storage.BlobListOption.prefix(tenant + "/"));
+    return java.util.stream.StreamSupport.stream(page.iterateAll().spliterator(), false).count();
   }
 
   interface Call<T> {

@@ -8,6 +8,7 @@ public record IdempotencyRecord(
     String fingerprint,
     int responseStatus,
     String responseBody,
+    String resourceId,
     Timestamp expiresAt) {
 
   public boolean expiredAt(Timestamp now) {

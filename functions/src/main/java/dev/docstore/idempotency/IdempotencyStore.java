@@ -19,7 +19,8 @@ public final class IdempotencyStore {
 
   public static Subquery lookup(String tenantId, String key) {
     return new Subquery("idempotency",
-        "ARRAY(SELECT AS STRUCT Operation, Fingerprint, ResponseStatus, ResponseBody, ExpiresAt"
+        "ARRAY(SELECT AS STRUCT Operation, Fingerprint, ResponseStatus, ResponseBody,"
+            + " ResourceId, ExpiresAt"
             + " FROM IdempotencyRecords"
             + " WHERE TenantId = @tenantId AND IdempotencyKey = @idempotencyKey)",
         Map.of("tenantId", Value.string(tenantId), "idempotencyKey", Value.string(key)));
@@ -32,6 +33,7 @@ public final class IdempotencyStore {
             s.getString("Fingerprint"),
             (int) s.getLong("ResponseStatus"),
             s.getString("ResponseBody"),
+            s.isNull("ResourceId") ? null : s.getString("ResourceId"),
             s.getTimestamp("ExpiresAt")));
   }
 

@@ -58,7 +58,7 @@ public final class CreateDocumentOperation {
     private final String documentId;
     private final Input input;
     private final String objectName;
-    private long generation;
+    private ContentStore.Stored stored;
 
     Flow(Caller caller, String documentId, Input input) {
       this.caller = caller;
@@ -75,9 +75,21 @@ public final class CreateDocumentOperation {
 
     @Override
     public void beforeTransaction(WriteLog log) {
-      generation = app.content().upload(objectName, input.content().bytes(),
-          input.content().contentType()).generation();
+      stored = app.content().upload(objectName, input.content().bytes(),
+          input.content().contentType());
       log.storage("upload", "ok");
+    }
+
+    /**
+     * The object sits under a document id generated for this request alone, so when nothing was
+     * committed (a replay, a rejection) no row can ever reference it: remove it.
+     */
+    @Override
+    public void afterNoEffect(WriteLog log) {
+      if (stored != null && stored.created()) {
+        app.content().delete(objectName);
+        log.storage("cleanUp", "deleted the upload of a request that committed nothing");
+      }
     }
 
     @Override
@@ -92,7 +104,8 @@ public final class CreateDocumentOperation {
           tx.now(), caller.userId());
       VersionRow version = new VersionRow(documentId, 1, VersionState.LIVE,
           input.content().sha256(), input.content().bytes().length,
-          input.content().contentType(), objectName, generation, tx.now(), caller.userId(),
+          input.content().contentType(), objectName, stored.generation(), tx.now(),
+          caller.userId(),
           null);
       var insertDocument = DocumentStore.insertDocument(tenant, document);
       tx.failpoint("afterDocumentInsert");

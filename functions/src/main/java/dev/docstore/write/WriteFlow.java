@@ -19,6 +19,13 @@ public interface WriteFlow {
    */
   default void beforeTransaction(WriteLog log) {}
 
+  /**
+   * Runs when the transaction certainly applied nothing of this request: a replay, a 4xx, a
+   * failpoint. Not after an error whose commit outcome is unknown. Lets a flow remove what its
+   * {@link #beforeTransaction} made only for this request.
+   */
+  default void afterNoEffect(WriteLog log) {}
+
   /** The rows to read in the transaction's first statement, beside the idempotency record. */
   List<Subquery> reads();
 

@@ -74,7 +74,6 @@ public final class WriteShape {
   public WriteResult run(WriteRequest request, WriteFlow flow) {
     WriteOperation op = request.operation();
     WriteLog log = new WriteLog(flow.documentId());
-    String tenantId = request.caller().tenantId();
     // The event id is fixed per request, not per attempt, so every attempt buffers the same row.
     String eventId = UUID.randomUUID().toString();
 
@@ -92,12 +91,18 @@ public final class WriteShape {
         return attempt(tx, request, flow, eventId);
       });
     } catch (RuntimeException e) {
-      throw rollback(log, e);
+      RuntimeException mapped = rollback(log, e);
+      if (mapped instanceof ApiException || mapped instanceof FailpointException) {
+        cleanUp(flow, log);
+      }
+      throw mapped;
     }
 
     Timestamp commitTimestamp = runner.getCommitTimestamp();
     if (outcome.replayed()) {
+      outcome.resourceId().ifPresent(log::documentId);
       log.commit(commitTimestamp.toString(), "replay");
+      cleanUp(flow, log);
       return new WriteResult(outcome.status(), outcome.body(), true);
     }
     log.commit(commitTimestamp.toString(), "committed");
@@ -138,7 +143,8 @@ public final class WriteShape {
         }
         // Race window: two requests with one key both reach this read. Spanner serialises
         // them: the loser aborts, is retried, reads the winner's record here and replays it.
-        return Attempt.replay(record.get().responseStatus(), record.get().responseBody());
+        return Attempt.replay(record.get().responseStatus(), record.get().responseBody(),
+            record.get().resourceId());
       }
     }
     failpoints.hit(op.point(WriteOperation.AFTER_IDEMPOTENCY_CHECK));
@@ -146,7 +152,7 @@ public final class WriteShape {
     Change change = flow.decide(rows, new TxContext(now, op, failpoints));
     String body = json.writeValueAsString(change.body());
     if (change.dedupe()) {
-      return Attempt.replay(change.status(), body);
+      return Attempt.replay(change.status(), body, null);
     }
 
     AnalyticsEvent event = new AnalyticsEvent(eventId, op.eventType(), tenantId,
@@ -229,10 +235,22 @@ public final class WriteShape {
     return Timestamp.ofTimeSecondsAndNanos(instant.getEpochSecond(), instant.getNano());
   }
 
+  private static void cleanUp(WriteFlow flow, WriteLog log) {
+    try {
+      flow.afterNoEffect(log);
+    } catch (RuntimeException e) {
+      log.storageFailed("cleanUp", e.getClass().getSimpleName());
+    }
+  }
+
   private record Attempt(int status, String body, boolean replayed, AnalyticsEvent event,
-      Change change) {
-    static Attempt replay(int status, String body) {
-      return new Attempt(status, body, true, null, null);
+      Change change, Optional<String> resourceId) {
+    Attempt(int status, String body, boolean replayed, AnalyticsEvent event, Change change) {
+      this(status, body, replayed, event, change, Optional.empty());
+    }
+
+    static Attempt replay(int status, String body, String resourceId) {
+      return new Attempt(status, body, true, null, null, Optional.ofNullable(resourceId));
     }
   }
 }
