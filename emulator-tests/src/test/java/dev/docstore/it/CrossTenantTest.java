@@ -1,0 +1,137 @@
+package dev.docstore.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.cloud.spanner.ResultSet;
+import com.google.cloud.spanner.Statement;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.Storage;
+import dev.docstore.idempotency.Fingerprint;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Tenant B, holding tenant A's ids (and guessing version numbers), gets exactly what a missing
+ * id gets, for every function, and A's rows and objects do not change.
+ */
+class CrossTenantTest {
+  @RegisterExtension
+  static final Stack STACK = new Stack();
+  private static final String A = "tenant-a";
+  private static final String B = "tenant-b";
+  private static final String MISSING = "0b7e6a52-5f0e-4a6b-9d3c-000000000000";
+  private static String docA;
+
+  @BeforeAll
+  static void tenantAHasADocumentWithHistory() {
+    Api api = STACK.api();
+    docA = api.post("createDocument").tenant(A)
+        .json(Map.of("title", "A's secret plan", "content", "a1")).send()
+        .json().at("/document/documentId").asText();
+    api.post("createDocumentVersion").tenant(A)
+        .json(Map.of("documentId", docA, "content", "a2", "activate", false)).send();
+    api.post("createDocumentVersion").tenant(A)
+        .json(Map.of("documentId", docA, "content", "a3", "activate", false)).send();
+    assertEquals(200, api.post("deleteDocumentVersion").tenant(A)
+        .json(Map.of("documentId", docA, "version", 3)).send().status());
+    for (var m : STACK.events().drain(300)) {
+      STACK.deliver(m.getMessage());
+    }
+  }
+
+  /** Every row of every table for tenant A, and A's objects with their digests. */
+  private static String snapshotOfA() {
+    StringBuilder out = new StringBuilder();
+    for (String table : Rows.TABLES) {
+      try (ResultSet rs = STACK.rows().client().singleUse().executeQuery(
+          Statement.newBuilder("SELECT * FROM " + table + " WHERE TenantId = @t")
+              .bind("t").to(A).build())) {
+        List<String> rows = new ArrayList<>();
+        while (rs.next()) {
+          rows.add(rs.getCurrentRowAsStruct().toString());
+        }
+        rows.sort(null);
+        out.append(table).append(rows).append('\n');
+      }
+    }
+    Map<String, String> objects = new TreeMap<>();
+    for (Blob blob : STACK.local().storage().list(STACK.local().config().contentBucket(),
+        Storage.BlobListOption.prefix(A + "/")).iterateAll()) {
+      objects.put(blob.getName(), Fingerprint.sha256Hex(blob.getContent()));
+    }
+    return out.append("objects").append(objects).toString();
+  }
+
+  /** A problem without its request id: what B learns from an answer. */
+  private static String visible(Api.Response r) {
+    JsonNode json = r.json();
+    return r.status() + " " + json.get("code").asText() + " " + json.get("title").asText() + " "
+        + json.get("detail").asText();
+  }
+
+  private static Api.Response call(String function, String tenant, String documentId,
+      long version) {
+    Api api = STACK.api();
+    return switch (function) {
+      case "getDocument" -> api.get(function).tenant(tenant).query("documentId=" + documentId)
+          .send();
+      case "getVersionContent" -> api.get(function).tenant(tenant)
+          .query("documentId=" + documentId + "&version=" + version).send();
+      case "createDocumentVersion" -> api.post(function).tenant(tenant).key("guess-" + version)
+          .json(Map.of("documentId", documentId, "content", "b was here")).send();
+      default -> api.post(function).tenant(tenant).key("guess-" + function + version)
+          .json(Map.of("documentId", documentId, "version", version)).send();
+    };
+  }
+
+  @Test
+  void everyFunctionAnswersAnotherTenantsIdsLikeMissingOnesAndChangesNothing() {
+    String before = snapshotOfA();
+    List<String> functions = List.of("getDocument", "getVersionContent",
+        "createDocumentVersion", "setActiveVersion", "deleteDocumentVersion",
+        "restoreDocumentVersion");
+    for (String function : functions) {
+      for (long version : new long[] {1, 2, 3, 99}) {
+        Api.Response guessed = call(function, B, docA, version);
+        Api.Response missing = call(function, B, MISSING, version);
+        BadInputTest.assertProblem(guessed, 404, "not_found");
+        assertEquals(visible(missing), visible(guessed),
+            function + " v" + version + " must not reveal that A's document exists");
+      }
+    }
+    assertEquals(before, snapshotOfA(), "A's rows and objects are unchanged");
+  }
+
+  @Test
+  void listingsAndUsageShowNothingOfAnotherTenant() {
+    STACK.api().post("createDocument").tenant(B).json(Map.of("title", "B's", "content", "b"))
+        .send();
+    for (var m : STACK.events().drain(300)) {
+      STACK.deliver(m.getMessage());
+    }
+    JsonNode list = STACK.api().get("listDocuments").tenant(B).send().json();
+    assertEquals(1, list.get("documents").size());
+    assertEquals("B's", list.at("/documents/0/title").asText());
+    String today = LocalDate.now(ZoneOffset.UTC).toString();
+    JsonNode usageB = STACK.api().get("getUsage").tenant(B)
+        .query("from=" + today + "&to=" + today).send().json();
+    assertEquals(1, usageB.get("days").size(), usageB.toString());
+    assertEquals("createDocument", usageB.at("/days/0/operation").asText());
+    assertEquals(1, usageB.at("/days/0/count").asLong());
+    JsonNode usageA = STACK.api().get("getUsage").tenant(A)
+        .query("from=" + today + "&to=" + today).send().json();
+    long totalA = 0;
+    for (JsonNode day : usageA.get("days")) {
+      totalA += day.get("count").asLong();
+    }
+    assertEquals(4, totalA, "A's own usage is intact: " + usageA);
+  }
+}
