@@ -91,6 +91,10 @@ public final class Api {
     return new Request("POST", function);
   }
 
+  public Request options(String function) {
+    return new Request("OPTIONS", function);
+  }
+
   public Request get(String function) {
     return new Request("GET", function);
   }

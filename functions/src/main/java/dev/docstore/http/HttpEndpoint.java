@@ -34,6 +34,7 @@ public final class HttpEndpoint {
   private final String method;
   private final long maxBodyBytes;
   private final boolean authenticated;
+  private final Cors cors;
 
   /** A frontend-facing function: every call is authenticated and scoped to its tenant. */
   public HttpEndpoint(Docstore app, String function, String method) {
@@ -50,6 +51,8 @@ public final class HttpEndpoint {
 
   private HttpEndpoint(Docstore app, String function, String method, boolean authenticated) {
     this.authenticated = authenticated;
+    this.cors = authenticated ? new Cors(app.config().allowedOrigins(),
+        app.config().authMode() == dev.docstore.config.Config.AuthMode.DEV) : null;
     this.app = app;
     this.function = function;
     this.method = method;
@@ -82,6 +85,14 @@ public final class HttpEndpoint {
     response.appendHeader(REQUEST_ID_HEADER, requestId);
     // Every answer is per caller (or an error about this request): never cache one.
     response.appendHeader("Cache-Control", "no-store");
+    if (cors != null) {
+      if (Cors.isPreflight(request)) {
+        cors.preflight(request, response, method);
+        MDC.clear();
+        return;
+      }
+      cors.decorate(request, response);
+    }
     try {
       Reply reply = dispatch(request, response, handler, requestId);
       write(response, reply);

@@ -1,0 +1,91 @@
+package dev.docstore.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.docstore.functions.EntryPoints;
+import dev.docstore.functions.EntryPoints.EntryPoint;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** CORS for the frontend, driven by ALLOWED_ORIGINS. */
+class CorsTest {
+  private static final String APP = "https://app.example.com";
+  private static final String EVIL = "https://evil.example.net";
+
+  @RegisterExtension
+  static final Stack STACK = new Stack()
+      .env("ALLOWED_ORIGINS", APP + ", http://localhost:5173");
+
+  static Stream<EntryPoint> frontendFunctions() {
+    return EntryPoints.ALL.stream().filter(e -> e.kind() == EntryPoints.Kind.HTTP_PUBLIC);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("frontendFunctions")
+  void preflightFromAnAllowedOriginGrantsTheFunctionsMethodAndHeaders(EntryPoint entry) {
+    Api.Response r = STACK.api().options(entry.name()).tenant(null)
+        .header("Origin", APP)
+        .header("Access-Control-Request-Method", entry.method())
+        .header("Access-Control-Request-Headers", "authorization,content-type,idempotency-key")
+        .send();
+    assertEquals(204, r.status(), r.toString());
+    assertEquals(APP, r.header("Access-Control-Allow-Origin"));
+    assertEquals(entry.method(), r.header("Access-Control-Allow-Methods"));
+    String allowed = r.header("Access-Control-Allow-Headers");
+    for (String header : new String[] {"Authorization", "Content-Type", "Idempotency-Key",
+        "X-Request-Id"}) {
+      assertTrue(allowed.contains(header), header + " in " + allowed);
+    }
+    assertTrue(r.header("Vary").contains("Origin"));
+    assertTrue(r.body().length == 0);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("frontendFunctions")
+  void preflightFromAnUnknownOriginGetsNoCorsHeaders(EntryPoint entry) {
+    Api.Response r = STACK.api().options(entry.name()).tenant(null).header("Origin", EVIL)
+        .header("Access-Control-Request-Method", entry.method()).send();
+    assertNull(r.header("Access-Control-Allow-Origin"));
+    assertNull(r.header("Access-Control-Allow-Methods"));
+    assertNull(r.header("Access-Control-Allow-Headers"));
+  }
+
+  @Test
+  void anAllowedOriginCanReadTheAnswerAndItsHeaders() {
+    Api.Response r = STACK.api().post("createDocument").tenant("cors").header("Origin", APP)
+        .key("cors-1").json(Map.of("title", "t", "content", "c")).send();
+    assertEquals(201, r.status());
+    assertEquals(APP, r.header("Access-Control-Allow-Origin"));
+    String exposed = r.header("Access-Control-Expose-Headers");
+    assertTrue(exposed.contains("Idempotent-Replayed") && exposed.contains("X-Request-Id"),
+        exposed);
+    Api.Response error = STACK.api().get("getDocument").tenant("cors")
+        .header("Origin", "http://localhost:5173").query("documentId=nope").send();
+    assertEquals(400, error.status());
+    assertEquals("http://localhost:5173", error.header("Access-Control-Allow-Origin"),
+        "errors are readable by the page too");
+  }
+
+  @Test
+  void anUnknownOriginGetsNoCorsHeadersOnActualRequests() {
+    Api.Response r = STACK.api().get("listDocuments").tenant("cors").header("Origin", EVIL)
+        .send();
+    assertEquals(200, r.status());
+    assertNull(r.header("Access-Control-Allow-Origin"));
+    assertNull(r.header("Access-Control-Expose-Headers"));
+  }
+
+  @Test
+  void backgroundFunctionsHaveNoCors() {
+    Api.Response r = STACK.api().options("publishOutbox").tenant(null).header("Origin", APP)
+        .header("Access-Control-Request-Method", "POST").send();
+    assertEquals(405, r.status());
+    assertNull(r.header("Access-Control-Allow-Origin"));
+  }
+}

@@ -1,0 +1,54 @@
+package dev.docstore.http;
+
+import com.google.cloud.functions.HttpRequest;
+import com.google.cloud.functions.HttpResponse;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * CORS for the frontend-facing functions, driven by ALLOWED_ORIGINS. An origin not on the list
+ * gets no CORS headers at all, so the browser refuses to hand the response to its page.
+ */
+final class Cors {
+  static final String ALLOWED_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-Request-Id";
+  static final String DEV_HEADERS = ", X-Tenant-Id, X-User-Id";
+  static final String EXPOSED_HEADERS = "Idempotent-Replayed, X-Request-Id, ETag";
+  private static final String MAX_AGE_SECONDS = "600";
+
+  private final List<String> allowedOrigins;
+  private final String allowedHeaders;
+
+  Cors(List<String> allowedOrigins, boolean devAuth) {
+    this.allowedOrigins = List.copyOf(allowedOrigins);
+    this.allowedHeaders = ALLOWED_HEADERS + (devAuth ? DEV_HEADERS : "");
+  }
+
+  private Optional<String> allowedOrigin(HttpRequest request) {
+    return request.getFirstHeader("Origin").filter(allowedOrigins::contains);
+  }
+
+  static boolean isPreflight(HttpRequest request) {
+    return "OPTIONS".equalsIgnoreCase(request.getMethod());
+  }
+
+  /** Answers a preflight: 204, with the CORS grant only for an allowed origin. */
+  void preflight(HttpRequest request, HttpResponse response, String method) {
+    response.appendHeader("Vary", "Origin");
+    allowedOrigin(request).ifPresent(origin -> {
+      response.appendHeader("Access-Control-Allow-Origin", origin);
+      response.appendHeader("Access-Control-Allow-Methods", method);
+      response.appendHeader("Access-Control-Allow-Headers", allowedHeaders);
+      response.appendHeader("Access-Control-Max-Age", MAX_AGE_SECONDS);
+    });
+    response.setStatusCode(204);
+  }
+
+  /** On an actual request: let an allowed origin's page read the answer and its headers. */
+  void decorate(HttpRequest request, HttpResponse response) {
+    response.appendHeader("Vary", "Origin");
+    allowedOrigin(request).ifPresent(origin -> {
+      response.appendHeader("Access-Control-Allow-Origin", origin);
+      response.appendHeader("Access-Control-Expose-Headers", EXPOSED_HEADERS);
+    });
+  }
+}
