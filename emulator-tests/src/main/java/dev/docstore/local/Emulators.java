@@ -170,10 +170,16 @@ public final class Emulators implements AutoCloseable {
     return sdk.resolve("platform/pubsub-emulator/bin/cloud-pubsub-emulator");
   }
 
-  /** CLOUDSDK_ROOT_DIR, else the SDK around the gcloud on PATH, else the Debian package path. */
+  /**
+   * CLOUDSDK_ROOT_DIR when set (and then only it), else the SDK around the gcloud on PATH, else
+   * the Debian package path.
+   */
   static Optional<Path> gcloudSdkRoot(Map<String, String> env) {
     List<Path> candidates = new ArrayList<>();
-    Optional.ofNullable(env.get("CLOUDSDK_ROOT_DIR")).map(Paths::get).ifPresent(candidates::add);
+    String configured = env.get("CLOUDSDK_ROOT_DIR");
+    if (configured != null && !configured.isBlank()) {
+      return Optional.of(Paths.get(configured)).filter(Files::isDirectory);
+    }
     String path = env.getOrDefault("PATH", "");
     for (String dir : path.split(java.io.File.pathSeparator)) {
       Path gcloud = Paths.get(dir, "gcloud");
