@@ -197,6 +197,35 @@ class VersionLifecycleTest {
   }
 
   @Test
+  void concurrentRestoresOfOneVersionReplayOrSeeItLiveNeverUnrecoverable() throws Exception {
+    String t = "restore-race";
+    String id = create(t, "v1");
+    assertEquals(201, addVersion(t, id, "restored many times", false).status());
+    for (int round = 0; round < 3; round++) {
+      assertEquals(200, target("deleteDocumentVersion", t, id, 2).status());
+      String key = "restore-" + round;
+      // Half share one key (one effect, the rest replay it), half have their own (the losers
+      // see a live version): all race the object restore before their transaction.
+      List<Api.Response> responses = CreateDocumentTest.parallel(8, i -> STACK.api()
+          .post("restoreDocumentVersion").tenant(t)
+          .key(i % 2 == 0 ? key : key + "-" + i)
+          .json(Map.of("documentId", id, "version", 2)).send());
+      int restored = 0;
+      for (Api.Response r : responses) {
+        if (r.status() == 200 && r.header("Idempotent-Replayed") == null) {
+          restored++;
+        } else if (r.status() != 200) {
+          assertEquals(409, r.status(), r.toString());
+          assertEquals("version_state", r.json().get("code").asText(), r.toString());
+          assertFalse(r.toString().contains("no longer recoverable"), r.toString());
+        }
+      }
+      assertEquals(1, restored, "exactly one restore took effect: " + responses);
+      assertArrayEquals(utf8("restored many times"), content(t, id, 2).body());
+    }
+  }
+
+  @Test
   void failureAfterUploadBeforeCommitLeavesNoVersionAndTheOrphanIsNeverReferenced() {
     String t = "rollback";
     String id = create(t, "kept");
