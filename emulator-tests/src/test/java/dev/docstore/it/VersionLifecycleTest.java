@@ -238,10 +238,23 @@ class VersionLifecycleTest {
     assertTrue(STACK.events().drainJson().isEmpty());
     String orphan = ContentStore.objectName(t, id,
         dev.docstore.idempotency.Fingerprint.sha256Hex(utf8("orphan content")));
-    assertTrue(STACK.local().docstore().content().liveGeneration(orphan).isPresent(),
-        "the upload preceded the transaction");
+    assertTrue(STACK.local().docstore().content().liveGeneration(orphan).isEmpty(),
+        "the upload preceded the transaction; the failed request removed it");
     assertEquals(0, STACK.rows().queryLong("SELECT COUNT(*) FROM DocumentVersions WHERE"
         + " TenantId = @t AND ObjectName = '" + orphan + "'", t), "never referenced");
+  }
+
+  @Test
+  void aVersionForAMissingDocumentIs404AndLeavesNoObject() {
+    String t = "missing-document";
+    String missing = java.util.UUID.randomUUID().toString();
+    Api.Response r = addVersion(t, missing, "lost content", null);
+    assertEquals(404, r.status(), r.toString());
+    assertEquals("not_found", r.code());
+    String object = ContentStore.objectName(t, missing,
+        dev.docstore.idempotency.Fingerprint.sha256Hex(utf8("lost content")));
+    assertTrue(STACK.local().docstore().content().liveGeneration(object).isEmpty(),
+        "the upload made for a request that committed nothing is removed");
   }
 
   @ParameterizedTest

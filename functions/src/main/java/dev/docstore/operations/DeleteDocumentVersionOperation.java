@@ -76,8 +76,15 @@ public final class DeleteDocumentVersionOperation {
           return change.thenAfterCommit(log -> log.storage("objectDelete",
               "kept: another live version shares the content"));
         }
-        return change.thenAfterCommit(log -> objects.deleteUnlessReferenced(log, tenant,
-            target.documentId(), version.contentSha256(), version.objectName()));
+        return change.thenAfterCommit(log -> {
+          if (app.failpoints().fires(OP.point("afterCommitBeforeObjectDelete"))) {
+            log.storageFailed("objectDelete",
+                "skipped by failpoint; the object stays unreferenced");
+            return;
+          }
+          objects.deleteUnlessReferenced(log, tenant, target.documentId(),
+              version.contentSha256(), version.objectName());
+        });
       }
     });
   }
