@@ -48,8 +48,13 @@ class HarnessTest {
     Assumptions.assumeFalse(dockerAnswers(), "containers are stopped by Testcontainers");
     List<ProcessHandle> tree = new ArrayList<>();
     long before = ProcessHandle.current().descendants().count();
+    // The shared emulators of the test classes that ran earlier in this JVM are descendants
+    // too, and rightly still running: only what this start added is checked.
+    java.util.Set<Long> earlier = ProcessHandle.current().descendants()
+        .map(ProcessHandle::pid).collect(java.util.stream.Collectors.toSet());
     try (Emulators emulators = Emulators.start(env)) {
-      ProcessHandle.current().descendants().forEach(tree::add);
+      ProcessHandle.current().descendants().filter(p -> !earlier.contains(p.pid()))
+          .forEach(tree::add);
       assertTrue(tree.stream().anyMatch(p -> p.info().command().orElse("")
           .endsWith("emulator_main")), "the gateway's child emulator_main is running");
     }
