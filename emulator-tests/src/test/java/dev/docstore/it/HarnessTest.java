@@ -61,7 +61,7 @@ class HarnessTest {
     }
     for (ProcessHandle p : tree) {
       try {
-        p.onExit().get(10, TimeUnit.SECONDS);
+        p.onExit().get(60, TimeUnit.SECONDS);
       } catch (Exception e) {
         // checked below
       }

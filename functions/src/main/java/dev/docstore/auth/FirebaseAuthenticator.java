@@ -17,6 +17,7 @@ import java.net.URI;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -34,8 +35,12 @@ public final class FirebaseAuthenticator implements Authenticator {
 
   public FirebaseAuthenticator(Config config, Clock clock) {
     this.clock = clock;
-    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
-        new X509CertificateKeySource(URI.create(config.authCertsUrl()), clock)));
+    JWSVerificationKeySelector<SecurityContext> byKid = new JWSVerificationKeySelector<>(
+        JWSAlgorithm.RS256, new X509CertificateKeySource(URI.create(config.authCertsUrl()), clock));
+    // Firebase ID tokens always name their certificate. Without a kid Nimbus would try every
+    // published key; the Firebase verification rules reject such a token, so do we.
+    processor.setJWSKeySelector((header, context) ->
+        header.getKeyID() == null ? List.of() : byKid.selectJWSKeys(header, context));
     DefaultJWTClaimsVerifier<SecurityContext> verifier = new DefaultJWTClaimsVerifier<>(
         config.authAudience(),
         new JWTClaimsSet.Builder().issuer(config.authIssuer()).build(),

@@ -30,19 +30,26 @@ import java.util.regex.Pattern;
 
 /**
  * Google's securetoken certificates ({@code {kid: PEM certificate}}) as a Nimbus key source,
- * cached for as long as their Cache-Control max-age allows. An unknown kid triggers at most one
- * refresh per minute, so a flood of forged kids cannot turn into a flood of fetches.
+ * cached for as long as their Cache-Control max-age allows (kept between one minute and one day,
+ * so neither a max-age=0 nor a huge one is taken literally). An unknown kid triggers at most one
+ * refresh per minute, so a flood of forged kids cannot turn into a flood of fetches; a failed
+ * fetch is not retried for {@link #FAILURE_BACKOFF}, so an outage of the certificate endpoint
+ * cannot either (every request in between fails fast as unavailable).
  */
 final class X509CertificateKeySource implements JWKSource<SecurityContext> {
   private static final Pattern MAX_AGE = Pattern.compile("max-age=(\\d+)");
   private static final Duration MIN_REFRESH_INTERVAL = Duration.ofMinutes(1);
   private static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
+  private static final Duration MAX_TTL = Duration.ofDays(1);
+  static final Duration FAILURE_BACKOFF = Duration.ofSeconds(10);
 
   private final URI url;
   private final Clock clock;
   private final HttpClient http;
   private final ObjectMapper json = new ObjectMapper();
   private volatile Cached cached;
+  /** When the last fetch failed, or null after a success. Guarded by {@code this}. */
+  private Instant failedAt;
 
   X509CertificateKeySource(URI url, Clock clock) {
     this.url = url;
@@ -70,6 +77,21 @@ final class X509CertificateKeySource implements JWKSource<SecurityContext> {
         && now.isBefore(current.expiresAt)) {
       return current;
     }
+    if (failedAt != null && now.isBefore(failedAt.plus(FAILURE_BACKOFF))) {
+      throw new KeySourceException("token certificates unavailable (last fetch failed)");
+    }
+    try {
+      Cached fresh = fetch(now);
+      cached = fresh;
+      failedAt = null;
+      return fresh;
+    } catch (KeySourceException e) {
+      failedAt = now;
+      throw e;
+    }
+  }
+
+  private Cached fetch(Instant now) throws KeySourceException {
     HttpResponse<byte[]> response;
     try {
       response = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).GET().build(),
@@ -97,9 +119,12 @@ final class X509CertificateKeySource implements JWKSource<SecurityContext> {
       throw new KeySourceException("malformed token certificates", e);
     }
     Duration ttl = maxAge(response.headers().firstValue("Cache-Control")).orElse(DEFAULT_TTL);
-    Cached fresh = new Cached(new JWKSet(keys), now, now.plus(ttl));
-    cached = fresh;
-    return fresh;
+    if (ttl.compareTo(MIN_REFRESH_INTERVAL) < 0) {
+      ttl = MIN_REFRESH_INTERVAL;
+    } else if (ttl.compareTo(MAX_TTL) > 0) {
+      ttl = MAX_TTL;
+    }
+    return new Cached(new JWKSet(keys), now, now.plus(ttl));
   }
 
   private static Optional<Duration> maxAge(Optional<String> cacheControl) {
@@ -107,8 +132,12 @@ final class X509CertificateKeySource implements JWKSource<SecurityContext> {
       return Optional.empty();
     }
     Matcher m = MAX_AGE.matcher(cacheControl.get());
-    return m.find() ? Optional.of(Duration.ofSeconds(Long.parseLong(m.group(1))))
-        : Optional.empty();
+    if (!m.find()) {
+      return Optional.empty();
+    }
+    // More digits than a long holds is simply "very long": the cap above applies.
+    return Optional.of(m.group(1).length() > 12 ? MAX_TTL
+        : Duration.ofSeconds(Long.parseLong(m.group(1))));
   }
 
   private record Cached(JWKSet keys, Instant fetchedAt, Instant expiresAt) {}

@@ -58,8 +58,8 @@ public record Config(
             authMode,
             get(env, "AUTH_ISSUER").orElse("https://securetoken.google.com/" + project),
             get(env, "AUTH_AUDIENCE").orElse(project),
-            get(env, "AUTH_CERTS_URL").orElse(SECURETOKEN_CERTS),
-            "true".equalsIgnoreCase(get(env, "FAILPOINTS_ENABLED").orElse("false")),
+            parseUrl(env, "AUTH_CERTS_URL", SECURETOKEN_CERTS),
+            parseBoolean(env, "FAILPOINTS_ENABLED"),
             get(env, "FAILPOINTS").orElse(""),
             spannerEmulator,
             get(env, "PUBSUB_EMULATOR_HOST"),
@@ -108,6 +108,37 @@ public record Config(
       case "dev" -> AuthMode.DEV;
       default -> throw new ConfigException("AUTH_MODE must be firebase or dev, was " + value);
     };
+  }
+
+  /**
+   * Strictly true or false: a typo such as FAILPOINTS_ENABLED=yes must not silently mean false
+   * (nor true), since the guards and the tests' fault injection both depend on it.
+   */
+  private static boolean parseBoolean(Map<String, String> env, String name) {
+    String value = get(env, name).orElse("false");
+    if (value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw new ConfigException(name + " must be true or false, was " + value);
+  }
+
+  /** An absolute http(s) URL, checked at start-up rather than at the first token. */
+  private static String parseUrl(Map<String, String> env, String name, String fallback) {
+    String value = get(env, name).orElse(fallback);
+    try {
+      java.net.URI uri = new java.net.URI(value);
+      String scheme = uri.getScheme();
+      if (uri.getHost() != null
+          && ("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))) {
+        return value;
+      }
+    } catch (java.net.URISyntaxException e) {
+      // reported below
+    }
+    throw new ConfigException(name + " must be an absolute http(s) URL");
   }
 
   private static Duration parseTtl(String value) {

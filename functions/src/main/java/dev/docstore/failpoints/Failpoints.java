@@ -93,8 +93,16 @@ public final class Failpoints {
     if (m.group(2).equals("off")) {
       armed.remove(name);
     } else {
-      int count = m.group(1) == null ? Integer.MAX_VALUE : Integer.parseInt(m.group(1));
-      long delay = m.group(3) == null ? 0 : Long.parseLong(m.group(3));
+      int count;
+      long delay;
+      try {
+        count = m.group(1) == null ? Integer.MAX_VALUE : Integer.parseInt(m.group(1));
+        delay = m.group(3) == null ? 0 : Long.parseLong(m.group(3));
+      } catch (NumberFormatException e) {
+        // Only overflow gets here (the pattern admits digits only): a bad spec, not a crash.
+        throw new ConfigException(
+            "failpoint action '" + action + "' has a count or delay that is too large");
+      }
       String kind = m.group(2).startsWith("delay") ? "delay" : m.group(2);
       armed.put(name, new Armed(kind, delay, new AtomicInteger(count)));
     }
