@@ -148,7 +148,7 @@ class HistoryCheckerTest {
         entries.size(), runMillis, writes, committed, replayed, failed, rejected,
         history.arms().size(), state.outbox.size(), relayed, delivered[0], delivered[1],
         state.documents.size(), state.versions.size());
-    System.out.println(header + "\n" + summary);
+    System.out.println(header + "\n" + summary + "\n  outcomes: " + outcomes(entries));
     if (!report.ok()) {
       String text = report.render(header + "\n" + summary, reproduce);
       System.out.println(text);
@@ -156,6 +156,20 @@ class HistoryCheckerTest {
     }
     assertTrue(committed > 0,
         "the run committed writes and the checker saw them: " + summary);
+  }
+
+  /** function → "status code" → count, for seeing what a run exercised. */
+  static java.util.Map<String, java.util.Map<String, Long>> outcomes(
+      List<History.Entry> entries) {
+    java.util.Map<String, java.util.Map<String, Long>> out = new java.util.TreeMap<>();
+    for (History.Entry e : entries) {
+      String outcome = (e.status < 0 ? "none" : String.valueOf(e.status))
+          + (e.code.isEmpty() ? "" : " " + e.code) + (e.replayed ? " replayed" : "")
+          + (e.crossTenant ? " probe" : "");
+      out.computeIfAbsent(e.function, k -> new java.util.TreeMap<>()).merge(outcome, 1L,
+          Long::sum);
+    }
+    return out;
   }
 
   private static void deliver(PubsubMessage message, Random rnd, List<PubsubMessage> late,
