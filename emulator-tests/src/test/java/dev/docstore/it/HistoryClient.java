@@ -39,17 +39,24 @@ final class HistoryClient implements Runnable {
       });
     }
 
-    void learn(String tenant, String documentId, long version) {
+    Doc learn(String tenant, String documentId, long version) {
       Doc doc = byId.computeIfAbsent(documentId, id -> {
-        Doc d = new Doc(tenant, id, new AtomicLong());
+        Doc d = new Doc(tenant, id, new AtomicLong(), new AtomicLong(1),
+            ConcurrentHashMap.newKeySet());
         docs.get(tenant).add(d);
         return d;
       });
       doc.latest.accumulateAndGet(version, Math::max);
+      return doc;
     }
   }
 
-  record Doc(String tenant, String id, AtomicLong latest) {}
+  /**
+   * A document as the clients last saw it: a hint for choosing targets (mostly valid ones),
+   * never an expectation; the checker keeps no model of which request should win.
+   */
+  record Doc(String tenant, String id, AtomicLong latest, AtomicLong active,
+      java.util.Set<Long> deleted) {}
 
   /** A keyed write sent before, kept for retries. */
   record Sent(String function, Map<String, Object> body, String key, String documentId,
@@ -165,8 +172,36 @@ final class HistoryClient implements Runnable {
     List<Doc> docs = world.docs.get(tenant);
     String function = docs.isEmpty() ? "createDocument" : WEIGHTED[rnd.nextInt(WEIGHTED.length)];
     Doc doc = docs.isEmpty() ? null : pick(docs);
+    if (doc != null && rnd.nextDouble() < 0.8) {
+      // Mostly valid targets: a document with a deleted version to restore, or with a version
+      // other than the active one to delete.
+      List<Doc> fit = docs.stream().filter(d -> function.equals("restoreDocumentVersion")
+          ? !d.deleted().isEmpty()
+          : !function.equals("deleteDocumentVersion") || d.latest().get() > 1).toList();
+      if (!fit.isEmpty()) {
+        doc = pick(fit);
+      }
+    }
     long latest = doc == null ? 1 : Math.max(1, doc.latest().get());
     long version = rnd.nextDouble() < 0.05 ? latest + 1 : 1 + rnd.nextInt((int) latest);
+    if (doc != null && rnd.nextDouble() < 0.8) {
+      List<Long> deleted = new ArrayList<>(doc.deleted());
+      if (function.equals("restoreDocumentVersion") && !deleted.isEmpty()) {
+        version = pick(deleted);
+      } else if (function.equals("deleteDocumentVersion") || function.equals("setActiveVersion")
+          || function.equals("getVersionContent")) {
+        List<Long> live = new ArrayList<>();
+        for (long v = 1; v <= latest; v++) {
+          if (!doc.deleted().contains(v) && (v != doc.active().get()
+              || !function.equals("deleteDocumentVersion"))) {
+            live.add(v);
+          }
+        }
+        if (!live.isEmpty()) {
+          version = pick(live);
+        }
+      }
+    }
     switch (function) {
       case "getDocument" -> read(tenant, function, "documentId=" + doc.id(), doc.id(), null,
           false);
@@ -276,11 +311,16 @@ final class HistoryClient implements Runnable {
       return;
     }
     JsonNode body = response.json();
-    if (sent.function().equals("createDocument")) {
-      world.learn(tenant, body.at("/document/documentId").asText(), 1);
-    } else if (sent.function().equals("createDocumentVersion")) {
-      world.learn(tenant, body.at("/version/documentId").asText(),
-          body.at("/version/version").asLong());
+    Doc doc = world.learn(tenant, body.at("/document/documentId").asText(),
+        body.at("/document/latestVersion").asLong());
+    doc.active().set(body.at("/document/activeVersion").asLong());
+    if (body.has("version")) {
+      long v = body.at("/version/version").asLong();
+      if ("DELETED".equals(body.at("/version/state").asText())) {
+        doc.deleted().add(v);
+      } else {
+        doc.deleted().remove(v);
+      }
     }
   }
 
