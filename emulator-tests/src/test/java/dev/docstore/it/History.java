@@ -176,7 +176,7 @@ public final class History {
     if (e.crossTenant) {
       out.append(" CROSS-TENANT");
     }
-    out.append(' ').append(clip(e.payload, 160)).append(" -> ");
+    out.append(' ').append(clip(e.payload, 120)).append(" -> ");
     if (e.unknown()) {
       out.append("no response");
     } else {
@@ -187,7 +187,7 @@ public final class History {
       if (e.replayed) {
         out.append(" (Idempotent-Replayed)");
       }
-      out.append(' ').append(clip(e.responseBody, 220));
+      out.append(' ').append(clip(e.responseBody, 160));
     }
     if (e.failure != null) {
       out.append(" !! ").append(clip(e.failure, 300));

@@ -49,7 +49,7 @@ class HistoryCheckerTest {
   @Test
   void randomConcurrentHistoryWithFaultsKeepsEveryInvariant() throws Exception {
     long seed = seed();
-    int seconds = intProperty("history.seconds", 20);
+    int seconds = intProperty("history.seconds", 30);
     int clients = intProperty("history.clients", 6);
     int tenants = intProperty("history.tenants", 3);
     String reproduce = "mvn -B -o test -pl emulator-tests -am -Dtest=HistoryCheckerTest"

@@ -137,7 +137,7 @@ final class HistoryClient implements Runnable {
         sha = sha(content);
       }
       default -> {
-        version = Math.max(1, s.version() + (rnd.nextBoolean() ? 1 : -1));
+        version = s.version() > 1 && rnd.nextBoolean() ? s.version() - 1 : s.version() + 1;
         body.put("version", version);
       }
     }
