@@ -206,7 +206,30 @@ class HistoryCheckerSelfTest {
         DEL1.replace("DELETED", "LIVE"), "d1"));
     f.state.versions.set(0, new StoreState.Ver("A", "d1", 1, "LIVE", "S1"));
     f.event("e10", "version.restored", 1L, "r10");
+    // The known check-then-restore race: a same-key retry that overlapped another restore of
+    // the version answers 409 version_state instead of replaying. Tolerated, not hidden: the
+    // end state is checked in full.
+    f.add(12, "A", "restoreDocumentVersion", "k5", "r12", payload, "d1", 1L, null, 121, 130,
+        409, "version_state", false, "{\"code\":\"version_state\"}");
+    f.add(13, "A", "restoreDocumentVersion", "k7", "r13", payload, "d1", 1L, null, 122, 125,
+        409, "version_state", false, "{\"code\":\"version_state\"}");
     HistoryChecker.Report report = f.check();
     assertTrue(report.ok(), render(report));
+  }
+
+  @Test
+  void aRestoreRetryAnswering409WithNoConcurrentRestoreIsStillReported() {
+    Fixture f = new Fixture();
+    String payload = "{\"documentId\":\"d1\",\"version\":1}";
+    f.add(10, "A", "restoreDocumentVersion", "k5", "r10", payload, "d1", 1L, null, 100, 120,
+        200, "", false, DEL1.replace("DELETED", "LIVE"));
+    f.add(12, "A", "restoreDocumentVersion", "k5", "r12", payload, "d1", 1L, null, 121, 130,
+        409, "version_state", false, "{\"code\":\"version_state\"}");
+    f.state.idempotency.add(new StoreState.Idem("A", "k5", "restoreDocumentVersion", 200,
+        DEL1.replace("DELETED", "LIVE"), "d1"));
+    f.state.versions.set(0, new StoreState.Ver("A", "d1", 1, "LIVE", "S1"));
+    f.event("e10", "version.restored", 1L, "r10");
+    HistoryChecker.Report report = f.check();
+    assertEquals(Set.of(HistoryChecker.RETRY_REPLAYS), report.checks(), render(report));
   }
 }
