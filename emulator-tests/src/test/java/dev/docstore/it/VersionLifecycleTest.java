@@ -197,6 +197,35 @@ class VersionLifecycleTest {
   }
 
   @Test
+  void concurrentRestoresOfOneVersionReplayOrSeeItLiveNeverUnrecoverable() throws Exception {
+    String t = "restore-race";
+    String id = create(t, "v1");
+    assertEquals(201, addVersion(t, id, "restored many times", false).status());
+    for (int round = 0; round < 3; round++) {
+      assertEquals(200, target("deleteDocumentVersion", t, id, 2).status());
+      String key = "restore-" + round;
+      // Half share one key (one effect, the rest replay it), half have their own (the losers
+      // see a live version): all race the object restore before their transaction.
+      List<Api.Response> responses = CreateDocumentTest.parallel(8, i -> STACK.api()
+          .post("restoreDocumentVersion").tenant(t)
+          .key(i % 2 == 0 ? key : key + "-" + i)
+          .json(Map.of("documentId", id, "version", 2)).send());
+      int restored = 0;
+      for (Api.Response r : responses) {
+        if (r.status() == 200 && r.header("Idempotent-Replayed") == null) {
+          restored++;
+        } else if (r.status() != 200) {
+          assertEquals(409, r.status(), r.toString());
+          assertEquals("version_state", r.json().get("code").asText(), r.toString());
+          assertFalse(r.toString().contains("no longer recoverable"), r.toString());
+        }
+      }
+      assertEquals(1, restored, "exactly one restore took effect: " + responses);
+      assertArrayEquals(utf8("restored many times"), content(t, id, 2).body());
+    }
+  }
+
+  @Test
   void failureAfterUploadBeforeCommitLeavesNoVersionAndTheOrphanIsNeverReferenced() {
     String t = "rollback";
     String id = create(t, "kept");
@@ -209,10 +238,23 @@ class VersionLifecycleTest {
     assertTrue(STACK.events().drainJson().isEmpty());
     String orphan = ContentStore.objectName(t, id,
         dev.docstore.idempotency.Fingerprint.sha256Hex(utf8("orphan content")));
-    assertTrue(STACK.local().docstore().content().liveGeneration(orphan).isPresent(),
-        "the upload preceded the transaction");
+    assertTrue(STACK.local().docstore().content().liveGeneration(orphan).isEmpty(),
+        "the upload preceded the transaction; the failed request removed it");
     assertEquals(0, STACK.rows().queryLong("SELECT COUNT(*) FROM DocumentVersions WHERE"
         + " TenantId = @t AND ObjectName = '" + orphan + "'", t), "never referenced");
+  }
+
+  @Test
+  void aVersionForAMissingDocumentIs404AndLeavesNoObject() {
+    String t = "missing-document";
+    String missing = java.util.UUID.randomUUID().toString();
+    Api.Response r = addVersion(t, missing, "lost content", null);
+    assertEquals(404, r.status(), r.toString());
+    assertEquals("not_found", r.code());
+    String object = ContentStore.objectName(t, missing,
+        dev.docstore.idempotency.Fingerprint.sha256Hex(utf8("lost content")));
+    assertTrue(STACK.local().docstore().content().liveGeneration(object).isEmpty(),
+        "the upload made for a request that committed nothing is removed");
   }
 
   @ParameterizedTest

@@ -88,6 +88,16 @@ public final class CreateDocumentVersionOperation {
     }
 
     @Override
+    public void afterNoEffect(WriteLog log) {
+      // Only an object this request created, and only unless a live version references it: a
+      // concurrent writer of the same bytes may have committed against it meanwhile.
+      if (stored != null && stored.created()) {
+        objects.deleteUnlessReferenced(log, caller.tenantId(), input.documentId(),
+            input.content().sha256(), objectName);
+      }
+    }
+
+    @Override
     public List<Subquery> reads() {
       return List.of(DocumentStore.documentRow(caller.tenantId(), input.documentId()),
           DocumentStore.latestVersionRow(caller.tenantId(), input.documentId()));

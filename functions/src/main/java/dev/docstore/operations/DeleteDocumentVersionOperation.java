@@ -11,7 +11,6 @@ import dev.docstore.store.Subquery;
 import dev.docstore.store.VersionRow;
 import dev.docstore.write.Change;
 import dev.docstore.write.TxContext;
-import dev.docstore.write.WriteFlow;
 import dev.docstore.write.WriteOperation;
 import dev.docstore.write.WriteRequest;
 import dev.docstore.write.WriteResult;
@@ -35,15 +34,9 @@ public final class DeleteDocumentVersionOperation {
 
   public WriteResult execute(Caller caller, String requestId, Optional<String> idempotencyKey,
       VersionTarget target) {
-    WriteRequest request = new WriteRequest(OP, caller, requestId, idempotencyKey,
-        target.fingerprint());
-    String tenant = caller.tenantId();
-    return app.writeShape().run(request, new WriteFlow() {
-      @Override
-      public String documentId() {
-        return target.documentId();
-      }
-
+    WriteRequest request =
+        VersionTargetFlow.request(OP, caller, requestId, idempotencyKey, target);
+    return app.writeShape().run(request, new VersionTargetFlow(caller, target) {
       @Override
       public List<Subquery> reads() {
         return List.of(DocumentStore.documentRow(tenant, target.documentId()),
@@ -52,11 +45,10 @@ public final class DeleteDocumentVersionOperation {
 
       @Override
       public Change decide(Struct rows, TxContext tx) {
-        DocumentRow document = DocumentStore.document(rows)
-            .orElseThrow(() -> ApiException.notFound("the document"));
+        DocumentRow document = document(rows);
         List<VersionRow> sharing = DocumentStore.sharing(rows);
-        VersionRow version = sharing.stream().filter(v -> v.version() == target.version())
-            .findFirst().orElseThrow(() -> ApiException.notFound("the version"));
+        VersionRow version = version(sharing.stream()
+            .filter(v -> v.version() == target.version()).findFirst());
         if (!version.live()) {
           throw new ApiException(ErrorCode.VERSION_STATE, "the version is already deleted");
         }
@@ -76,8 +68,15 @@ public final class DeleteDocumentVersionOperation {
           return change.thenAfterCommit(log -> log.storage("objectDelete",
               "kept: another live version shares the content"));
         }
-        return change.thenAfterCommit(log -> objects.deleteUnlessReferenced(log, tenant,
-            target.documentId(), version.contentSha256(), version.objectName()));
+        return change.thenAfterCommit(log -> {
+          if (app.failpoints().fires(OP.point("afterCommitBeforeObjectDelete"))) {
+            log.storageFailed("objectDelete",
+                "skipped by failpoint; the object stays unreferenced");
+            return;
+          }
+          objects.deleteUnlessReferenced(log, tenant, target.documentId(),
+              version.contentSha256(), version.objectName());
+        });
       }
     });
   }

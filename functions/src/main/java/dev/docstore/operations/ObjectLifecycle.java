@@ -1,10 +1,8 @@
 package dev.docstore.operations;
 
 import dev.docstore.app.Docstore;
-import dev.docstore.failpoints.Failpoints;
 import dev.docstore.logging.WriteLog;
 import dev.docstore.store.ContentStore;
-import dev.docstore.write.WriteOperation;
 import java.util.Optional;
 
 /**
@@ -48,15 +46,12 @@ final class ObjectLifecycle {
     log.storage("rerestore", "object was deleted concurrently; restored again");
   }
 
-  /** Deletes the object of a deleted version unless a live version still references it. */
+  /**
+   * Deletes the object unless a live version of the document references it: the object of a
+   * deleted version, or an upload of a request that committed nothing.
+   */
   void deleteUnlessReferenced(WriteLog log, String tenantId, String documentId, String sha256,
       String objectName) {
-    Failpoints failpoints = app.failpoints();
-    if (failpoints.fires(WriteOperation.DELETE_DOCUMENT_VERSION.point(
-        "afterCommitBeforeObjectDelete"))) {
-      log.storageFailed("objectDelete", "skipped by failpoint; the object stays unreferenced");
-      return;
-    }
     ContentStore content = app.content();
     Optional<Long> generation = content.liveGeneration(objectName);
     if (generation.isEmpty()) {

@@ -7,11 +7,9 @@ import dev.docstore.http.ApiException;
 import dev.docstore.http.ErrorCode;
 import dev.docstore.store.DocumentRow;
 import dev.docstore.store.DocumentStore;
-import dev.docstore.store.Subquery;
 import dev.docstore.store.VersionRow;
 import dev.docstore.write.Change;
 import dev.docstore.write.TxContext;
-import dev.docstore.write.WriteFlow;
 import dev.docstore.write.WriteOperation;
 import dev.docstore.write.WriteRequest;
 import dev.docstore.write.WriteResult;
@@ -30,27 +28,13 @@ public final class SetActiveVersionOperation {
 
   public WriteResult execute(Caller caller, String requestId, Optional<String> idempotencyKey,
       VersionTarget target) {
-    WriteRequest request = new WriteRequest(OP, caller, requestId, idempotencyKey,
-        target.fingerprint());
-    String tenant = caller.tenantId();
-    return app.writeShape().run(request, new WriteFlow() {
-      @Override
-      public String documentId() {
-        return target.documentId();
-      }
-
-      @Override
-      public List<Subquery> reads() {
-        return List.of(DocumentStore.documentRow(tenant, target.documentId()),
-            DocumentStore.versionRow(tenant, target.documentId(), target.version()));
-      }
-
+    WriteRequest request =
+        VersionTargetFlow.request(OP, caller, requestId, idempotencyKey, target);
+    return app.writeShape().run(request, new VersionTargetFlow(caller, target) {
       @Override
       public Change decide(Struct rows, TxContext tx) {
-        DocumentRow document = DocumentStore.document(rows)
-            .orElseThrow(() -> ApiException.notFound("the document"));
-        VersionRow version = DocumentStore.version(rows)
-            .orElseThrow(() -> ApiException.notFound("the version"));
+        DocumentRow document = document(rows);
+        VersionRow version = version(DocumentStore.version(rows));
         if (!version.live()) {
           throw new ApiException(ErrorCode.VERSION_STATE,
               "a deleted version cannot be activated; restore it first");

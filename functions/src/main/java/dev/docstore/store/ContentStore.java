@@ -13,6 +13,7 @@ import java.util.Optional;
  */
 public final class ContentStore {
   private static final int PRECONDITION_FAILED = 412;
+  private static final int NOT_FOUND = 404;
 
   private final Storage storage;
   private final String bucket;
@@ -81,7 +82,17 @@ public final class ContentStore {
     if (live.isPresent()) {
       return live.get();
     }
-    return generationOf(storage.restore(BlobId.of(bucket, objectName, generation)));
+    try {
+      return generationOf(storage.restore(BlobId.of(bucket, objectName, generation)));
+    } catch (StorageException e) {
+      if (e.getCode() != NOT_FOUND && e.getCode() != PRECONDITION_FAILED) {
+        throw e;
+      }
+      // Race window: a concurrent restore (or upload of the same bytes) brought the object back
+      // between our check and our restore, so the soft-deleted generation is no longer there to
+      // restore. The live object holds the same content-addressed bytes.
+      return liveGeneration(objectName).orElseThrow(() -> e);
+    }
   }
 
   public boolean delete(String objectName) {
