@@ -1,0 +1,208 @@
+package dev.docstore.it;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The recorded history of a randomized run: every request with its response and timing, every
+ * failpoint armed, and what the run did with the analytics events. Thread-safe to append to;
+ * read by the {@link HistoryChecker} once the run is over.
+ */
+public final class History {
+  public static final Set<String> WRITES = Set.of("createDocument", "createDocumentVersion",
+      "setActiveVersion", "deleteDocumentVersion", "restoreDocumentVersion");
+
+  private final long origin;
+  private final AtomicLong seq = new AtomicLong();
+  private final List<Entry> entries = new ArrayList<>();
+  private final List<Arm> arms = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+
+  public History() {
+    this(System.nanoTime());
+  }
+
+  public History(long originNanos) {
+    this.origin = originNanos;
+  }
+
+  /** Milliseconds since the run started, for history lines. */
+  public long millis(long nanos) {
+    return (nanos - origin) / 1_000_000;
+  }
+
+  public long now() {
+    return System.nanoTime();
+  }
+
+  /** A failpoint armed at {@code nanos}. */
+  public record Arm(long nanos, String name, String action) {}
+
+  /** One request and, once {@link #complete}d, its response. */
+  public static final class Entry {
+    public final long seq;
+    public final int client;
+    public final String tenant;
+    public final String function;
+    public final String key;
+    public final String requestId;
+    /** The JSON body for writes, the query for reads. */
+    public final String payload;
+    /** sha256 of the function plus the payload: equal for a same-payload retry. */
+    public final String payloadHash;
+    public final String documentId;
+    public final Long version;
+    /** sha256 of the content sent (createDocument, createDocumentVersion). */
+    public final String contentSha256;
+    /** A probe with another tenant's document id: must answer 404 and change nothing. */
+    public final boolean crossTenant;
+    public final String note;
+    public final long startNanos;
+    public volatile long endNanos;
+    /** HTTP status, or -1 when no response came (a client-side failure). */
+    public volatile int status = -1;
+    public volatile String code = "";
+    public volatile boolean replayed;
+    public volatile String responseBody = "";
+    /** Read responses: the document ids they revealed. */
+    public volatile List<String> seenDocumentIds = List.of();
+    /** An OpenAPI contract violation or a client-side failure, if any. */
+    public volatile String failure;
+
+    public Entry(long seq, int client, String tenant, String function, String key,
+        String requestId, String payload, String documentId, Long version, String contentSha256,
+        boolean crossTenant, String note, long startNanos) {
+      this.seq = seq;
+      this.client = client;
+      this.tenant = tenant;
+      this.function = function;
+      this.key = key;
+      this.requestId = requestId;
+      this.payload = payload;
+      this.payloadHash = dev.docstore.idempotency.Fingerprint.sha256Hex(
+          (function + "\n" + payload).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      this.documentId = documentId;
+      this.version = version;
+      this.contentSha256 = contentSha256;
+      this.crossTenant = crossTenant;
+      this.note = note;
+      this.startNanos = startNanos;
+    }
+
+    public Entry complete(long endNanos, int status, String code, boolean replayed,
+        String responseBody) {
+      this.endNanos = endNanos;
+      this.status = status;
+      this.code = code == null ? "" : code;
+      this.replayed = replayed;
+      this.responseBody = responseBody == null ? "" : responseBody;
+      return this;
+    }
+
+    public boolean write() {
+      return WRITES.contains(function);
+    }
+
+    public boolean ok() {
+      return status >= 200 && status < 300;
+    }
+
+    /** A write that reports its own new effect: 2xx and not a replay. */
+    public boolean committed() {
+      return write() && ok() && !replayed;
+    }
+
+    /** No response: the effect is unknown, so it is allowed either way. */
+    public boolean unknown() {
+      return status < 0;
+    }
+
+    public boolean samePayload(Entry other) {
+      return function.equals(other.function) && payloadHash.equals(other.payloadHash);
+    }
+
+    /** This request started after {@code other} had its response. */
+    public boolean startedAfter(Entry other) {
+      return other.endNanos != 0 && startNanos > other.endNanos;
+    }
+  }
+
+  public long nextSeq() {
+    return seq.incrementAndGet();
+  }
+
+  public synchronized void add(Entry entry) {
+    entries.add(entry);
+  }
+
+  public synchronized void arm(long nanos, String name, String action) {
+    arms.add(new Arm(nanos, name, action));
+  }
+
+  public synchronized void note(String note) {
+    notes.add(note);
+  }
+
+  public synchronized List<Entry> entries() {
+    List<Entry> copy = new ArrayList<>(entries);
+    copy.sort(java.util.Comparator.comparingLong(e -> e.seq));
+    return copy;
+  }
+
+  public synchronized List<Arm> arms() {
+    return List.copyOf(arms);
+  }
+
+  public synchronized List<String> notes() {
+    return List.copyOf(notes);
+  }
+
+  /** One readable history line. */
+  public String line(Entry e) {
+    StringBuilder out = new StringBuilder();
+    out.append('#').append(e.seq).append(" c").append(e.client).append(" t+")
+        .append(millis(e.startNanos)).append("ms");
+    if (e.endNanos != 0) {
+      out.append(" (").append((e.endNanos - e.startNanos) / 1_000_000).append("ms)");
+    }
+    out.append(' ').append(e.write() ? "POST " : "GET ").append(e.function)
+        .append(" tenant=").append(e.tenant);
+    if (e.key != null) {
+      out.append(" key=").append(e.key);
+    }
+    out.append(" req=").append(e.requestId);
+    if (e.crossTenant) {
+      out.append(" CROSS-TENANT");
+    }
+    out.append(' ').append(clip(e.payload, 120)).append(" -> ");
+    if (e.unknown()) {
+      out.append("no response");
+    } else {
+      out.append(e.status);
+      if (!e.code.isEmpty()) {
+        out.append(' ').append(e.code);
+      }
+      if (e.replayed) {
+        out.append(" (Idempotent-Replayed)");
+      }
+      out.append(' ').append(clip(e.responseBody, 160));
+    }
+    if (e.failure != null) {
+      out.append(" !! ").append(clip(e.failure, 300));
+    }
+    if (e.note != null) {
+      out.append("  [").append(e.note).append(']');
+    }
+    return out.toString();
+  }
+
+  static String clip(String s, int max) {
+    if (s == null) {
+      return "";
+    }
+    String oneLine = s.replace('\n', ' ');
+    return oneLine.length() <= max ? oneLine : oneLine.substring(0, max) + "…";
+  }
+}

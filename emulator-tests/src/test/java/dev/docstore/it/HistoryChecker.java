@@ -1,0 +1,653 @@
+package dev.docstore.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.docstore.write.WriteOperation;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a recorded {@link History} against the end state of the store ({@link StoreState}).
+ * Every check is named; a violation names the offending requests, and {@link Report#render}
+ * prints them as history lines with the seed and the command that reproduces the run.
+ *
+ * <p>What is checked: DESIGN.md's invariants; every idempotency key has at most one effect and
+ * its replays are identical to the original; every 2xx write's effect is present; every failed
+ * write (4xx, 5xx) and every replay left nothing; no row comes from nowhere; version numbers per
+ * document are contiguous 1..n and never allocated twice; every tenant saw only its own data;
+ * and, after the relay and the deliveries, usage equals the committed writes per
+ * tenant/day/operation.
+ *
+ * <p>Not a violation: a 409 {@code version_state} or {@code version_is_active}, or a 404 on a
+ * version that raced with a concurrent write. The checker keeps no model of which request
+ * should win a race; it checks that whatever answered left exactly its own effect.
+ */
+public final class HistoryChecker {
+  public static final String INVARIANTS = "invariants";
+  public static final String CONTRACT = "contract";
+  public static final String INTERNAL = "no-internal-errors";
+  public static final String SINGLE_EFFECT = "key-single-effect";
+  public static final String REPLAY_IDENTICAL = "replay-identical";
+  public static final String RETRY_REPLAYS = "retry-after-commit-replays";
+  public static final String KEY_REUSED = "key-reused-409";
+  public static final String EFFECT_PRESENT = "committed-effect-present";
+  public static final String LEFT_NOTHING = "failed-left-nothing";
+  public static final String FROM_NOWHERE = "no-row-from-nowhere";
+  public static final String CONTIGUOUS = "versions-contiguous";
+  public static final String ISOLATION = "tenant-isolation";
+  public static final String EXISTING = "existing-not-404";
+  public static final String USAGE = "usage-equals-commits";
+
+  /** The checks, most telling first: the order of a report. */
+  static final List<String> ORDER = List.of(SINGLE_EFFECT, EFFECT_PRESENT, LEFT_NOTHING,
+      REPLAY_IDENTICAL, RETRY_REPLAYS, KEY_REUSED, CONTIGUOUS, ISOLATION, USAGE, FROM_NOWHERE,
+      EXISTING, INVARIANTS, INTERNAL, CONTRACT);
+
+  public record Violation(String check, String message, List<History.Entry> requests) {}
+
+  private final History history;
+  private final StoreState state;
+  private final List<Violation> violations = new ArrayList<>();
+  private final List<History.Entry> entries;
+  private final Map<String, List<StoreState.Outbox>> outboxByRequest = new HashMap<>();
+  private final Map<String, String> owner = new HashMap<>();
+  private final Map<String, StoreState.Ver> versions = new HashMap<>();
+  private final Map<String, StoreState.Idem> records = new HashMap<>();
+  /** documentId → the committed createDocument that made it. */
+  private final Map<String, History.Entry> creators = new HashMap<>();
+  /** documentId/version → the committed createDocumentVersion(s) that allocated it. */
+  private final Map<String, List<History.Entry>> allocators = new HashMap<>();
+
+  private HistoryChecker(History history, StoreState state) {
+    this.history = history;
+    this.state = state;
+    this.entries = history.entries();
+    for (StoreState.Outbox o : state.outbox) {
+      outboxByRequest.computeIfAbsent(o.requestId(), k -> new ArrayList<>()).add(o);
+    }
+    state.documents.forEach(d -> owner.put(d.documentId(), d.tenant()));
+    state.versions.forEach(v -> versions.put(v.tenant() + "/" + v.documentId() + "/"
+        + v.version(), v));
+    state.idempotency.forEach(r -> records.put(r.tenant() + "\u0000" + r.key(), r));
+    for (History.Entry e : entries) {
+      if (!e.committed()) {
+        continue;
+      }
+      JsonNode body = json(e.responseBody);
+      if (body == null) {
+        continue;
+      }
+      if (e.function.equals("createDocument")) {
+        creators.put(body.at("/document/documentId").asText(), e);
+      } else if (e.function.equals("createDocumentVersion")) {
+        allocators.computeIfAbsent(body.at("/version/documentId").asText() + "/"
+            + body.at("/version/version").asLong(), k -> new ArrayList<>()).add(e);
+      }
+    }
+  }
+
+  public static Report check(History history, StoreState state) {
+    HistoryChecker c = new HistoryChecker(history, state);
+    c.invariants();
+    c.responses();
+    c.keys();
+    c.committedEffects();
+    c.failedLeftNothing();
+    c.nothingFromNowhere();
+    c.contiguous();
+    c.isolation();
+    c.existing();
+    c.usage();
+    return new Report(history, c.violations, c.entries.size());
+  }
+
+  private void fail(String check, String message, History.Entry... requests) {
+    violations.add(new Violation(check, message, List.of(requests)));
+  }
+
+  private void fail(String check, String message, List<History.Entry> requests) {
+    violations.add(new Violation(check, message, List.copyOf(requests)));
+  }
+
+  private void invariants() {
+    state.invariantViolations.forEach(v -> fail(INVARIANTS, v));
+  }
+
+  private void responses() {
+    for (History.Entry e : entries) {
+      if (e.failure != null) {
+        fail(CONTRACT, e.unknown() ? "no response: " + e.failure
+            : "the exchange breaks docs/openapi.yaml or the client failed", e);
+      }
+      if (e.status == 500) {
+        fail(INTERNAL, "500 internal: a bug, by DESIGN.md's error table", e);
+      }
+    }
+  }
+
+  /** Every key: at most one effect, replays identical, retries after the commit replay. */
+  private void keys() {
+    Map<String, List<History.Entry>> groups = new LinkedHashMap<>();
+    for (History.Entry e : entries) {
+      if (e.write() && e.key != null) {
+        groups.computeIfAbsent(e.tenant + "\u0000" + e.key, k -> new ArrayList<>()).add(e);
+      }
+    }
+    groups.forEach((groupKey, group) -> {
+      String name = "tenant " + group.get(0).tenant + " key " + group.get(0).key;
+      List<History.Entry> committed = group.stream().filter(History.Entry::committed).toList();
+      boolean anyUnknown = group.stream().anyMatch(History.Entry::unknown);
+      if (committed.size() > 1) {
+        fail(SINGLE_EFFECT, name + ": " + committed.size()
+            + " requests each answered a new effect (at most one may)", committed);
+      }
+      List<History.Entry> withRows = group.stream()
+          .filter(e -> outboxByRequest.containsKey(e.requestId)).toList();
+      long rows = withRows.stream().mapToLong(e -> outboxByRequest.get(e.requestId).size()).sum();
+      if (rows > 1 && committed.size() <= 1) {
+        fail(SINGLE_EFFECT, name + ": " + rows + " committed writes (outbox rows) under one key",
+            withRows);
+      }
+      History.Entry original = committed.size() == 1 ? committed.get(0) : null;
+      StoreState.Idem record = records.get(groupKey);
+      if (original != null && record == null) {
+        fail(EFFECT_PRESENT, name + ": committed, but no idempotency record holds the key",
+            original);
+      } else if (original != null && (record.status() != original.status
+          || !sameJson(record.body(), original.responseBody))) {
+        fail(REPLAY_IDENTICAL, name + ": the stored response (" + record.status() + " "
+            + History.clip(record.body(), 200) + ") differs from the original answer", original);
+      }
+      if (committed.isEmpty() && record != null && !anyUnknown) {
+        fail(LEFT_NOTHING, name + ": an idempotency record exists though no request under the"
+            + " key committed (" + record.operation() + " " + record.status() + ")", group);
+      }
+      for (History.Entry e : group) {
+        if (e == original || e.unknown()) {
+          continue;
+        }
+        if (e.ok() && e.replayed) {
+          if (original != null && !e.samePayload(original)) {
+            fail(REPLAY_IDENTICAL, name + ": a replay answered a request with a different"
+                + " payload or operation than the original", original, e);
+          } else if (original != null && (e.status != original.status
+              || !e.responseBody.equals(original.responseBody))) {
+            fail(REPLAY_IDENTICAL, name + ": the replay differs from the original answer",
+                original, e);
+          } else if (original == null && record == null && !anyUnknown) {
+            fail(REPLAY_IDENTICAL, name + ": a replay, but nothing committed under the key", e);
+          } else if (original == null && record != null
+              && !sameJson(record.body(), e.responseBody)) {
+            fail(REPLAY_IDENTICAL, name + ": the replay differs from the stored response", e);
+          }
+        }
+        if (original != null && e.startedAfter(original) && e.status < 500
+            && !knownRestoreRace(e)) {
+          if (e.samePayload(original) && !(e.ok() && e.replayed)) {
+            fail(RETRY_REPLAYS, name + ": a same-payload retry sent after the original"
+                + " committed must replay it (200/201, Idempotent-Replayed), got " + e.status
+                + " " + e.code, original, e);
+          } else if (!e.samePayload(original) && !(e.status == 409
+              && "idempotency_key_reused".equals(e.code))) {
+            fail(KEY_REUSED, name + ": a different request under a committed key must be 409"
+                + " idempotency_key_reused, got " + e.status + " " + e.code, original, e);
+          }
+        }
+        if (e.status == 409 && "idempotency_key_reused".equals(e.code)) {
+          boolean explained = group.stream().anyMatch(x -> x != e && !x.samePayload(e)
+              && (x.committed() || x.unknown()) && x.startNanos < e.endNanos);
+          if (!explained) {
+            fail(KEY_REUSED, name + ": 409 idempotency_key_reused, but no different request"
+                + " committed under the key before it", group);
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * Known issue, fixed separately: concurrent restores of one deleted version race between the
+   * pre-transaction object restore and the transaction (a check-then-restore in
+   * ContentStore.restore), and the loser may answer 409 version_state before its idempotency
+   * check. Not counted as a violation while another restore of the same version overlapped it;
+   * the end state is still checked in full.
+   */
+  private boolean knownRestoreRace(History.Entry e) {
+    return e.function.equals("restoreDocumentVersion") && e.status == 409
+        && "version_state".equals(e.code) && entries.stream().anyMatch(x -> x != e
+            && x.function.equals(e.function) && Objects.equals(x.documentId, e.documentId)
+            && Objects.equals(x.version, e.version) && x.startNanos < e.endNanos
+            && (x.endNanos == 0 || e.startNanos < x.endNanos));
+  }
+
+  private static String eventType(String function) {
+    for (WriteOperation op : WriteOperation.values()) {
+      if (op.functionName().equals(function)) {
+        return op.eventType();
+      }
+    }
+    throw new IllegalArgumentException(function);
+  }
+
+  private static String function(String eventType) {
+    return WriteOperation.forEventType(eventType).functionName();
+  }
+
+  /** Every 2xx write that reports a new effect: its event, rows and content are there. */
+  private void committedEffects() {
+    for (History.Entry e : entries) {
+      if (!e.committed()) {
+        continue;
+      }
+      List<StoreState.Outbox> rows = outboxByRequest.getOrDefault(e.requestId, List.of());
+      JsonNode body = json(e.responseBody);
+      if (rows.isEmpty()) {
+        fail(EFFECT_PRESENT, "answered " + e.status + " but no outbox row carries its request id"
+            + " (the write did not commit, or committed without its event)", e);
+      } else if (rows.size() > 1) {
+        fail(SINGLE_EFFECT, "one request, " + rows.size() + " outbox rows", e);
+      } else {
+        StoreState.Outbox row = rows.get(0);
+        String docId = body == null ? null : body.at("/document/documentId").asText();
+        if (!row.type().equals(eventType(e.function)) || !row.tenant().equals(e.tenant)
+            || !Objects.equals(row.documentId(), docId)) {
+          fail(EFFECT_PRESENT, "its outbox row does not match: " + row, e);
+        } else if (e.version != null && !e.version.equals(row.version())) {
+          fail(EFFECT_PRESENT, "its outbox row names version " + row.version(), e);
+        }
+      }
+      if (body == null) {
+        continue;
+      }
+      switch (e.function) {
+        case "createDocument" -> {
+          String id = body.at("/document/documentId").asText();
+          if (!e.tenant.equals(owner.get(id))) {
+            fail(EFFECT_PRESENT, "document " + id + " is not in the tenant's Documents", e);
+          }
+          versionPresent(e, id, 1);
+        }
+        case "createDocumentVersion" -> versionPresent(e, body.at("/version/documentId").asText(),
+            body.at("/version/version").asLong());
+        default -> {
+          if (!Objects.equals(e.documentId, body.at("/document/documentId").asText())) {
+            fail(EFFECT_PRESENT, "the answer names another document", e);
+          }
+        }
+      }
+    }
+  }
+
+  private void versionPresent(History.Entry e, String documentId, long number) {
+    StoreState.Ver v = versions.get(e.tenant + "/" + documentId + "/" + number);
+    if (v == null) {
+      fail(EFFECT_PRESENT, "version " + documentId + " v" + number + " is not in Spanner", e);
+    } else if (e.contentSha256 != null && !e.contentSha256.equals(v.sha256())) {
+      fail(EFFECT_PRESENT, "version " + documentId + " v" + number
+          + " holds other content (sha256 " + v.sha256() + ")", e);
+    }
+  }
+
+  /** Every rejected or failed write, and every replay: no outbox row, so no event. */
+  private void failedLeftNothing() {
+    for (History.Entry e : entries) {
+      if (e.function.equals("createDocumentVersion") && e.key == null && e.ok() && e.replayed) {
+        // The keyless dedupe: it answers the latest version, which holds the same content.
+        JsonNode body = json(e.responseBody);
+        if (body == null || !Objects.equals(e.contentSha256,
+            body.at("/version/contentSha256").asText())) {
+          fail(REPLAY_IDENTICAL, "a keyless repeat was deduplicated to a version with other"
+              + " content", e);
+        }
+      }
+    }
+    for (History.Entry e : entries) {
+      if (!e.write() || e.unknown() || e.committed()) {
+        continue;
+      }
+      List<StoreState.Outbox> rows = outboxByRequest.get(e.requestId);
+      if (rows != null) {
+        fail(LEFT_NOTHING, (e.replayed ? "a replay" : "a failed write (" + e.status + ")")
+            + " left " + rows.size() + " outbox row(s): " + rows, e);
+      }
+    }
+  }
+
+  /** Every row comes from a request that answered a new effect (or had no answer). */
+  private void nothingFromNowhere() {
+    Map<String, History.Entry> byRequest = new HashMap<>();
+    entries.forEach(e -> byRequest.put(e.requestId, e));
+    for (StoreState.Outbox o : state.outbox) {
+      if (!byRequest.containsKey(o.requestId())) {
+        fail(FROM_NOWHERE, "outbox row " + o + " from no recorded request");
+      }
+    }
+    Map<String, Long> unknownCreates = entries.stream()
+        .filter(e -> e.unknown() && e.function.equals("createDocument"))
+        .collect(Collectors.groupingBy(e -> e.tenant, Collectors.counting()));
+    Map<String, Long> unexplained = new TreeMap<>();
+    for (StoreState.Doc d : state.documents) {
+      if (!creators.containsKey(d.documentId())) {
+        unexplained.merge(d.tenant(), 1L, Long::sum);
+        if (unexplained.get(d.tenant()) > unknownCreates.getOrDefault(d.tenant(), 0L)) {
+          fail(FROM_NOWHERE, "document " + d.tenant() + "/" + d.documentId() + " (\""
+              + d.title() + "\") was created by no request that answered 201");
+        }
+      }
+    }
+    Set<String> unknownVersionDocs = entries.stream()
+        .filter(e -> e.unknown() && e.function.equals("createDocumentVersion"))
+        .map(e -> e.documentId).collect(Collectors.toSet());
+    for (StoreState.Ver v : state.versions) {
+      if (v.version() > 1 && !allocators.containsKey(v.documentId() + "/" + v.version())
+          && !unknownVersionDocs.contains(v.documentId())) {
+        fail(FROM_NOWHERE, "version " + v.tenant() + "/" + v.documentId() + " v" + v.version()
+            + " was created by no request that answered 201");
+      }
+    }
+    for (StoreState.Idem r : state.idempotency) {
+      boolean known = entries.stream().anyMatch(e -> e.tenant.equals(r.tenant())
+          && r.key().equals(e.key));
+      if (!known) {
+        fail(FROM_NOWHERE, "idempotency record " + r.tenant() + "/" + r.key()
+            + " for a key no request sent");
+      }
+    }
+  }
+
+  /** Versions 1..n per document, each number allocated once; reads see them contiguous. */
+  private void contiguous() {
+    allocators.forEach((docVersion, makers) -> {
+      if (makers.size() > 1) {
+        fail(CONTIGUOUS, "version " + docVersion + " was allocated " + makers.size()
+            + " times", makers);
+      }
+    });
+    Map<String, TreeSet<Long>> numbers = new TreeMap<>();
+    state.versions.forEach(v -> numbers.computeIfAbsent(v.tenant() + "/" + v.documentId(),
+        k -> new TreeSet<>()).add(v.version()));
+    Map<String, Long> latest = new HashMap<>();
+    state.documents.forEach(d -> latest.put(d.tenant() + "/" + d.documentId(), d.latest()));
+    numbers.forEach((doc, set) -> {
+      long n = set.size();
+      if (set.first() != 1 || set.last() != n || !Objects.equals(latest.get(doc), n)) {
+        List<Long> missing = new ArrayList<>();
+        for (long i = 1; i <= Math.max(set.last(), latest.getOrDefault(doc, 0L)); i++) {
+          if (!set.contains(i)) {
+            missing.add(i);
+          }
+        }
+        String id = doc.substring(doc.indexOf('/') + 1);
+        List<History.Entry> makers = new ArrayList<>();
+        if (creators.containsKey(id)) {
+          makers.add(creators.get(id));
+        }
+        set.forEach(v -> makers.addAll(allocators.getOrDefault(id + "/" + v, List.of())));
+        fail(CONTIGUOUS, "document " + doc + " has versions " + set + ", latestVersion "
+            + latest.get(doc) + ": not 1..n (missing " + missing + ")", makers);
+      }
+    });
+    for (History.Entry e : entries) {
+      if (!e.function.equals("getDocument") || !e.ok()) {
+        continue;
+      }
+      JsonNode body = json(e.responseBody);
+      if (body == null) {
+        continue;
+      }
+      long expected = 1;
+      boolean ok = true;
+      for (JsonNode v : body.path("versions")) {
+        ok &= v.path("version").asLong() == expected++;
+      }
+      ok &= body.at("/document/latestVersion").asLong() == expected - 1;
+      if (!ok) {
+        fail(CONTIGUOUS, "getDocument answered versions that are not 1..latestVersion", e);
+      }
+    }
+  }
+
+  /** Every response revealed only the caller's own documents; probes got 404. */
+  private void isolation() {
+    for (History.Entry e : entries) {
+      // A 503 (a failpoint or a transient fault before any row was read) answers the same for
+      // a missing id, and a 409 idempotency_key_reused is about the caller's own key (checked
+      // under key-reused-409), so neither reveals anything; any other answer would.
+      if (e.crossTenant && !e.unknown() && e.status < 500
+          && !(e.status == 404 && "not_found".equals(e.code))
+          && !(e.status == 409 && "idempotency_key_reused".equals(e.code))) {
+        fail(ISOLATION, "another tenant's document id must answer 404 not_found, got "
+            + e.status + " " + e.code, e);
+      }
+      if (!e.ok()) {
+        continue;
+      }
+      for (String id : revealed(e)) {
+        String o = owner.get(id);
+        if (!e.tenant.equals(o)) {
+          fail(ISOLATION, "tenant " + e.tenant + " was shown document " + id + ", which "
+              + (o == null ? "no tenant holds" : "belongs to tenant " + o), e);
+        }
+      }
+      if (e.function.equals("getVersionContent") && e.documentId != null) {
+        StoreState.Ver v = versions.get(e.tenant + "/" + e.documentId + "/" + e.version);
+        if (v == null || !("sha256=" + v.sha256()).equals(e.responseBody)) {
+          fail(ISOLATION, "getVersionContent returned bytes that are not the version's ("
+              + (v == null ? "no such version of the tenant" : "expected sha256=" + v.sha256())
+              + ")", e);
+        }
+      }
+    }
+  }
+
+  private List<String> revealed(History.Entry e) {
+    JsonNode body = json(e.responseBody);
+    List<String> ids = new ArrayList<>();
+    if (body == null) {
+      if (e.function.equals("getVersionContent") && e.documentId != null) {
+        ids.add(e.documentId);
+      }
+      return ids;
+    }
+    if (body.has("document")) {
+      ids.add(body.at("/document/documentId").asText());
+    }
+    body.path("versions").forEach(v -> ids.add(v.path("documentId").asText()));
+    if (body.has("version")) {
+      ids.add(body.at("/version/documentId").asText());
+    }
+    body.path("documents").forEach(d -> ids.add(d.path("documentId").asText()));
+    return ids;
+  }
+
+  /** A 404 for a document (or version) whose creation had been answered before the request. */
+  private void existing() {
+    for (History.Entry e : entries) {
+      if (e.status != 404 || e.crossTenant || e.documentId == null) {
+        continue;
+      }
+      History.Entry creator = creators.get(e.documentId);
+      if (creator == null || !creator.tenant.equals(e.tenant) || !e.startedAfter(creator)) {
+        continue;
+      }
+      if (e.function.equals("getVersionContent")) {
+        continue; // a deleted version's content is 404 too
+      }
+      if (e.version == null) {
+        fail(EXISTING, "404 for document " + e.documentId + ", created before the request"
+            + " (documents are never removed)", creator, e);
+        continue;
+      }
+      History.Entry maker = e.version == 1 ? creator
+          : allocators.getOrDefault(e.documentId + "/" + e.version, List.of()).stream()
+              .findFirst().orElse(null);
+      if (maker != null && e.startedAfter(maker)) {
+        fail(EXISTING, "404 for " + e.documentId + " v" + e.version
+            + ", created before the request (versions are never removed)", maker, e);
+      }
+    }
+  }
+
+  /** After the relay and the deliveries: usage = committed writes, per tenant/day/operation. */
+  private void usage() {
+    Map<String, Long> expected = new TreeMap<>();
+    for (StoreState.Outbox o : state.outbox) {
+      expected.merge(o.tenant() + " " + o.day() + " " + function(o.type()), 1L, Long::sum);
+      if (o.pending()) {
+        fail(USAGE, "event " + o.eventId() + " (" + o.type() + ", request " + o.requestId()
+            + ") is still pending after the relay ran");
+      }
+    }
+    Map<String, Long> committed = new TreeMap<>();
+    for (History.Entry e : entries) {
+      if (e.committed()) {
+        committed.merge(e.tenant + " " + e.function, 1L, Long::sum);
+      }
+    }
+    Map<String, Long> byFunction = new TreeMap<>();
+    state.outbox.forEach(o -> byFunction.merge(o.tenant() + " " + function(o.type()), 1L,
+        Long::sum));
+    boolean anyUnknown = entries.stream().anyMatch(History.Entry::unknown);
+    if (!anyUnknown && !committed.equals(byFunction)) {
+      fail(USAGE, "committed writes answered per tenant/operation " + committed
+          + " differ from the committed writes in Spanner " + byFunction);
+    }
+    compareUsage("DailyApiUsage", expected, state.usage);
+    if (!state.apiUsage.isEmpty() || state.usage.isEmpty()) {
+      compareUsage("getUsage", expected, state.apiUsage);
+    }
+    Set<String> events = state.outbox.stream().map(o -> o.tenant() + "/" + o.eventId())
+        .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> processed = new TreeSet<>(state.processedEvents);
+    if (!events.equals(processed)) {
+      Set<String> unprocessed = new TreeSet<>(events);
+      unprocessed.removeAll(processed);
+      Set<String> extra = new TreeSet<>(processed);
+      extra.removeAll(events);
+      fail(USAGE, "ProcessedEvents differ from the committed events: never counted "
+          + unprocessed + ", counted without a commit " + extra);
+    }
+  }
+
+  private void compareUsage(String source, Map<String, Long> expected,
+      List<StoreState.Usage> actualRows) {
+    Map<String, Long> actual = new TreeMap<>();
+    actualRows.forEach(u -> actual.merge(u.tenant() + " " + u.day() + " " + u.operation(),
+        u.count(), Long::sum));
+    Set<String> keys = new TreeSet<>(expected.keySet());
+    keys.addAll(actual.keySet());
+    for (String k : keys) {
+      long want = expected.getOrDefault(k, 0L);
+      long got = actual.getOrDefault(k, 0L);
+      if (want != got) {
+        String[] parts = k.split(" ");
+        List<History.Entry> writes = entries.stream().filter(e -> e.committed()
+            && e.tenant.equals(parts[0]) && e.function.equals(parts[2])).limit(3).toList();
+        fail(USAGE, source + " " + k + " = " + got + ", but " + want
+            + " writes committed (first of them below)", writes);
+      }
+    }
+  }
+
+  private static boolean sameJson(String a, String b) {
+    JsonNode x = json(a);
+    JsonNode y = json(b);
+    return x != null && x.equals(y);
+  }
+
+  static JsonNode json(String text) {
+    if (text == null || text.isEmpty() || !(text.startsWith("{") || text.startsWith("["))) {
+      return null;
+    }
+    try {
+      return Api.JSON.readTree(text);
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  /** The outcome: the violations, and a readable rendering of them. */
+  public static final class Report {
+    private final History history;
+    private final List<Violation> violations;
+    private final int requests;
+
+    Report(History history, List<Violation> violations, int requests) {
+      this.history = history;
+      this.violations = List.copyOf(violations);
+      this.requests = requests;
+    }
+
+    public List<Violation> violations() {
+      return violations;
+    }
+
+    public boolean ok() {
+      return violations.isEmpty();
+    }
+
+    public Set<String> checks() {
+      return violations.stream().map(Violation::check).collect(Collectors.toCollection(
+          TreeSet::new));
+    }
+
+    /** The report: seed, each violated check with its offending requests, how to reproduce. */
+    public String render(String header, String reproduce) {
+      StringBuilder out = new StringBuilder();
+      out.append(header).append('\n');
+      if (violations.isEmpty()) {
+        out.append("all checks passed over ").append(requests).append(" requests\n");
+        return out.toString();
+      }
+      out.append(violations.size()).append(" violation(s) of ").append(checks())
+          .append(" over ").append(requests).append(" requests\n");
+      Map<String, List<Violation>> byCheck = new TreeMap<>(Comparator.comparingInt(
+          (String c) -> ORDER.indexOf(c) < 0 ? ORDER.size() : ORDER.indexOf(c))
+          .thenComparing(c -> c));
+      violations.forEach(v -> byCheck.computeIfAbsent(v.check(), k -> new ArrayList<>()).add(v));
+      byCheck.forEach((check, list) -> {
+        out.append("\n[").append(check).append("] ").append(list.size())
+            .append(" violation(s)\n");
+        for (Violation v : list.subList(0, Math.min(5, list.size()))) {
+          out.append("  - ").append(v.message()).append('\n');
+          List<History.Entry> shown = v.requests().stream()
+              .sorted(Comparator.comparingLong(e -> e.seq)).limit(6).toList();
+          for (History.Entry e : shown) {
+            out.append("      ").append(history.line(e)).append('\n');
+          }
+          if (v.requests().size() > shown.size()) {
+            out.append("      … and ").append(v.requests().size() - shown.size())
+                .append(" more\n");
+          }
+          for (History.Arm a : armsNear(shown)) {
+            out.append("      failpoint armed at t+").append(history.millis(a.nanos()))
+                .append("ms: ").append(a.name()).append('=').append(a.action()).append('\n');
+          }
+        }
+        if (list.size() > 5) {
+          out.append("  … and ").append(list.size() - 5).append(" more of this check\n");
+        }
+      });
+      out.append("\nreproduce: ").append(reproduce).append('\n');
+      return out.toString();
+    }
+
+    /**
+     * Failpoints of a shown request's function armed in the second before it or while it ran
+     * (failpoints are process-global and counted: one of these may have fired in it).
+     */
+    private List<History.Arm> armsNear(List<History.Entry> shown) {
+      return history.arms().stream().filter(a -> shown.stream().anyMatch(e ->
+          a.name().startsWith(e.function + ".") && a.nanos() >= e.startNanos - 1_000_000_000L
+              && a.nanos() <= Math.max(e.endNanos, e.startNanos))).limit(4).toList();
+    }
+  }
+}

@@ -1,0 +1,401 @@
+package dev.docstore.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.docstore.idempotency.Fingerprint;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One client of a randomized run: a thread that issues random reads and writes across the
+ * tenants until its deadline, retrying with the same Idempotency-Key (sometimes with a changed
+ * payload, sometimes twice at once), probing other tenants' ids, and recording every exchange in
+ * the {@link History}. Its choices come from its own Random, seeded from the run's seed.
+ */
+final class HistoryClient implements Runnable {
+  /** What the clients know together: each tenant's documents and recently keyed writes. */
+  static final class World {
+    final List<String> tenants;
+    final Map<String, List<Doc>> docs = new ConcurrentHashMap<>();
+    final Map<String, Doc> byId = new ConcurrentHashMap<>();
+    final Map<String, List<Sent>> pool = new ConcurrentHashMap<>();
+    final AtomicLong keys = new AtomicLong();
+
+    World(List<String> tenants) {
+      this.tenants = List.copyOf(tenants);
+      tenants.forEach(t -> {
+        docs.put(t, new CopyOnWriteArrayList<>());
+        pool.put(t, new CopyOnWriteArrayList<>());
+      });
+    }
+
+    Doc learn(String tenant, String documentId, long version) {
+      Doc doc = byId.computeIfAbsent(documentId, id -> {
+        Doc d = new Doc(tenant, id, new AtomicLong(), new AtomicLong(1),
+            ConcurrentHashMap.newKeySet());
+        docs.get(tenant).add(d);
+        return d;
+      });
+      doc.latest.accumulateAndGet(version, Math::max);
+      return doc;
+    }
+  }
+
+  /**
+   * A document as the clients last saw it: a hint for choosing targets (mostly valid ones),
+   * never an expectation; the checker keeps no model of which request should win.
+   */
+  record Doc(String tenant, String id, AtomicLong latest, AtomicLong active,
+      java.util.Set<Long> deleted) {}
+
+  /** A keyed write sent before, kept for retries. */
+  record Sent(String function, Map<String, Object> body, String key, String documentId,
+      Long version, String contentSha256) {}
+
+  private static final String[] WEIGHTED = {
+      "createDocument", "createDocument", "createDocument",
+      "createDocumentVersion", "createDocumentVersion", "createDocumentVersion",
+      "createDocumentVersion",
+      "setActiveVersion", "setActiveVersion", "setActiveVersion",
+      "deleteDocumentVersion", "deleteDocumentVersion", "deleteDocumentVersion",
+      "restoreDocumentVersion", "restoreDocumentVersion", "restoreDocumentVersion",
+      "getDocument", "getDocument", "listDocuments", "getVersionContent", "getVersionContent",
+      "getUsage"};
+
+  private final int client;
+  private final Api api;
+  private final History history;
+  private final World world;
+  private final Random rnd;
+  private final long deadlineNanos;
+  private final ExecutorService twin;
+
+  HistoryClient(int client, long seed, Api api, History history, World world,
+      long deadlineNanos, ExecutorService twin) {
+    this.client = client;
+    this.api = api;
+    this.history = history;
+    this.world = world;
+    this.rnd = new Random(seed * 1_000_003L + client);
+    this.deadlineNanos = deadlineNanos;
+    this.twin = twin;
+  }
+
+  @Override
+  public void run() {
+    while (System.nanoTime() < deadlineNanos) {
+      step();
+    }
+  }
+
+  private <T> T pick(List<T> list) {
+    return list.get(rnd.nextInt(list.size()));
+  }
+
+  private void step() {
+    String tenant = pick(world.tenants);
+    double r = rnd.nextDouble();
+    List<Sent> pool = world.pool.get(tenant);
+    if (r < 0.20 && !pool.isEmpty()) {
+      retry(tenant, pick(pool));
+    } else if (r < 0.25 && world.tenants.size() > 1) {
+      probe(tenant);
+    } else {
+      fresh(tenant);
+    }
+  }
+
+  /** The same key again: mostly the same payload, sometimes a changed one. */
+  private void retry(String tenant, Sent sent) {
+    if (rnd.nextDouble() < 0.25) {
+      Sent changed = changed(sent);
+      send(tenant, changed, false, "retry of key " + sent.key() + " with a changed payload");
+    } else {
+      send(tenant, sent, false, "retry of key " + sent.key());
+    }
+  }
+
+  private Sent changed(Sent s) {
+    Map<String, Object> body = new TreeMap<>(s.body());
+    String sha = s.contentSha256();
+    Long version = s.version();
+    switch (s.function()) {
+      case "createDocument" -> body.put("title", body.get("title") + "!");
+      case "createDocumentVersion" -> {
+        String content = body.get("content") + "!";
+        body.put("content", content);
+        sha = sha(content);
+      }
+      default -> {
+        version = s.version() > 1 && rnd.nextBoolean() ? s.version() - 1 : s.version() + 1;
+        body.put("version", version);
+      }
+    }
+    return new Sent(s.function(), body, s.key(), s.documentId(), version, sha);
+  }
+
+  /** Another tenant's document id, with this tenant's credentials: must be 404. */
+  private void probe(String tenant) {
+    List<String> others = world.tenants.stream().filter(t -> !t.equals(tenant)).toList();
+    List<Doc> docs = world.docs.get(pick(others));
+    if (docs.isEmpty()) {
+      fresh(tenant);
+      return;
+    }
+    Doc doc = pick(docs);
+    long version = 1 + rnd.nextInt((int) Math.max(1, doc.latest().get()));
+    String function = pick(List.of("getDocument", "getVersionContent", "createDocumentVersion",
+        "setActiveVersion", "deleteDocumentVersion", "restoreDocumentVersion"));
+    switch (function) {
+      case "getDocument" -> read(tenant, function, "documentId=" + doc.id(), doc.id(), null,
+          true);
+      case "getVersionContent" -> read(tenant, function, "documentId=" + doc.id() + "&version="
+          + version, doc.id(), version, true);
+      default -> {
+        Sent sent = write(tenant, function, doc, version);
+        send(tenant, sent, true, "cross-tenant probe");
+      }
+    }
+  }
+
+  private void fresh(String tenant) {
+    List<Doc> docs = world.docs.get(tenant);
+    String function = docs.isEmpty() ? "createDocument" : WEIGHTED[rnd.nextInt(WEIGHTED.length)];
+    // A quarter of the operations go to the tenant's first document, a hot spot where writers
+    // contend for the version allocation and the same versions' states.
+    Doc doc = docs.isEmpty() ? null : rnd.nextDouble() < 0.25 ? docs.get(0) : pick(docs);
+    if (doc != null && doc != docs.get(0) && rnd.nextDouble() < 0.8) {
+      // Mostly valid targets: a document with a deleted version to restore, or with a version
+      // other than the active one to delete.
+      List<Doc> fit = docs.stream().filter(d -> function.equals("restoreDocumentVersion")
+          ? !d.deleted().isEmpty()
+          : !function.equals("deleteDocumentVersion") || d.latest().get() > 1).toList();
+      if (!fit.isEmpty()) {
+        doc = pick(fit);
+      }
+    }
+    long latest = doc == null ? 1 : Math.max(1, doc.latest().get());
+    long version = rnd.nextDouble() < 0.05 ? latest + 1 : 1 + rnd.nextInt((int) latest);
+    if (doc != null && rnd.nextDouble() < 0.8) {
+      List<Long> deleted = new ArrayList<>(doc.deleted());
+      if (function.equals("restoreDocumentVersion") && !deleted.isEmpty()) {
+        version = pick(deleted);
+      } else if (function.equals("deleteDocumentVersion") || function.equals("setActiveVersion")
+          || function.equals("getVersionContent")) {
+        List<Long> live = new ArrayList<>();
+        for (long v = 1; v <= latest; v++) {
+          if (!doc.deleted().contains(v) && (v != doc.active().get()
+              || !function.equals("deleteDocumentVersion"))) {
+            live.add(v);
+          }
+        }
+        if (!live.isEmpty()) {
+          version = pick(live);
+        }
+      }
+    }
+    switch (function) {
+      case "getDocument" -> read(tenant, function, "documentId=" + doc.id(), doc.id(), null,
+          false);
+      case "getVersionContent" -> read(tenant, function, "documentId=" + doc.id()
+          + "&version=" + version, doc.id(), version, false);
+      case "listDocuments" -> read(tenant, function, "pageSize=" + (1 + rnd.nextInt(100)),
+          null, null, false);
+      case "getUsage" -> {
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        read(tenant, function, "from=" + today.minusDays(1) + "&to=" + today.plusDays(1),
+            null, null, false);
+      }
+      default -> {
+        Sent sent = write(tenant, function, doc, version);
+        boolean keyed = sent.key() != null;
+        if (keyed && rnd.nextDouble() < 0.07) {
+          CompletableFuture<Void> other = CompletableFuture.runAsync(
+              () -> send(tenant, sent, false, "concurrent twin"), twin);
+          send(tenant, sent, false, "concurrent twin");
+          other.join();
+        } else {
+          send(tenant, sent, false, null);
+        }
+        if (keyed) {
+          List<Sent> pool = world.pool.get(tenant);
+          if (pool.size() >= 40) {
+            pool.remove(rnd.nextInt(pool.size()));
+          }
+          pool.add(sent);
+        }
+      }
+    }
+  }
+
+  private String content() {
+    // A small alphabet of contents, so versions share objects and keyless repeats dedupe.
+    return rnd.nextDouble() < 0.5 ? "shared-" + rnd.nextInt(4)
+        : "content-" + Long.toHexString(rnd.nextLong());
+  }
+
+  private Sent write(String tenant, String function, Doc doc, long version) {
+    Map<String, Object> body = new TreeMap<>();
+    String sha = null;
+    Long v = null;
+    String documentId = doc == null ? null : doc.id();
+    switch (function) {
+      case "createDocument" -> {
+        String content = content();
+        body.put("title", "doc " + Long.toHexString(rnd.nextInt(1 << 20)));
+        body.put("content", content);
+        sha = sha(content);
+        documentId = null;
+      }
+      case "createDocumentVersion" -> {
+        String content = content();
+        body.put("documentId", documentId);
+        body.put("content", content);
+        if (rnd.nextBoolean()) {
+          body.put("activate", rnd.nextBoolean());
+        }
+        sha = sha(content);
+      }
+      default -> {
+        body.put("documentId", documentId);
+        body.put("version", version);
+        v = version;
+      }
+    }
+    String key = null;
+    if (rnd.nextDouble() < 0.85) {
+      key = "k-" + Long.toString(world.keys.incrementAndGet(), 36);
+      if (rnd.nextDouble() < 0.05) {
+        // The same key string from another tenant: keys are scoped per tenant.
+        List<Sent> other = world.pool.get(pick(world.tenants));
+        if (!other.isEmpty()) {
+          key = pick(other).key();
+        }
+      }
+    }
+    return new Sent(function, body, key, documentId, v, sha);
+  }
+
+  static String sha(String content) {
+    return Fingerprint.sha256Hex(content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void send(String tenant, Sent sent, boolean crossTenant, String note) {
+    String payload;
+    try {
+      payload = Api.JSON.writeValueAsString(sent.body());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    long seq = history.nextSeq();
+    String requestId = "h" + seq + "-c" + client;
+    History.Entry e = new History.Entry(seq, client, tenant, sent.function(), sent.key(),
+        requestId, payload, sent.documentId(), sent.version(), sent.contentSha256(),
+        crossTenant, note, history.now());
+    history.add(e);
+    Api.Request request = api.post(sent.function()).tenant(tenant)
+        .header("X-User-Id", "u" + client).header("X-Request-Id", requestId).json(payload);
+    if (sent.key() != null) {
+      request.key(sent.key());
+    }
+    Api.Response response = exchange(e, request);
+    if (response == null || crossTenant || !e.ok()) {
+      return;
+    }
+    JsonNode body = response.json();
+    Doc doc = world.learn(tenant, body.at("/document/documentId").asText(),
+        body.at("/document/latestVersion").asLong());
+    doc.active().set(body.at("/document/activeVersion").asLong());
+    if (body.has("version")) {
+      long v = body.at("/version/version").asLong();
+      if ("DELETED".equals(body.at("/version/state").asText())) {
+        doc.deleted().add(v);
+      } else {
+        doc.deleted().remove(v);
+      }
+    }
+  }
+
+  private void read(String tenant, String function, String query, String documentId,
+      Long version, boolean crossTenant) {
+    long seq = history.nextSeq();
+    String requestId = "h" + seq + "-c" + client;
+    History.Entry e = new History.Entry(seq, client, tenant, function, null, requestId, query,
+        documentId, version, null, crossTenant, crossTenant ? "cross-tenant probe" : null,
+        history.now());
+    history.add(e);
+    exchange(e, api.get(function).tenant(tenant).header("X-User-Id", "u" + client)
+        .header("X-Request-Id", requestId).query(query));
+  }
+
+  private Api.Response exchange(History.Entry e, Api.Request request) {
+    Api.Response response;
+    try {
+      response = request.send();
+    } catch (AssertionError | RuntimeException failure) {
+      e.failure = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+      e.complete(history.now(), -1, null, false, null);
+      return null;
+    }
+    String contentType = String.valueOf(response.header("Content-Type"));
+    String code = contentType.startsWith("application/problem+json") ? response.code() : null;
+    String body;
+    if (e.function.equals("getVersionContent") && response.status() == 200) {
+      String sha = Fingerprint.sha256Hex(response.body());
+      body = "sha256=" + sha;
+      if (!("\"" + sha + "\"").equals(response.header("ETag"))) {
+        e.failure = "ETag " + response.header("ETag") + " is not the body's sha256 " + sha;
+      }
+    } else {
+      body = response.text();
+    }
+    e.complete(history.now(), response.status(), code,
+        "true".equals(response.header("Idempotent-Replayed")), body);
+    return response;
+  }
+
+  /** Failpoints armed at random while the clients run: counted, so each fires a few times. */
+  static final class Chaos implements Runnable {
+    private static final List<String> ACTIONS = List.of("1*error", "1*error", "2*error",
+        "1*abort", "2*abort", "1*delay(25)");
+    private final dev.docstore.failpoints.Failpoints failpoints;
+    private final History history;
+    private final Random rnd;
+    private final long deadlineNanos;
+    private final List<String> names = new ArrayList<>();
+
+    Chaos(dev.docstore.failpoints.Failpoints failpoints, History history, long seed,
+        long deadlineNanos) {
+      this.failpoints = failpoints;
+      this.history = history;
+      this.rnd = new Random(seed * 7_919L + 17);
+      this.deadlineNanos = deadlineNanos;
+      dev.docstore.failpoints.Failpoints.registry().forEach(f -> names.add(f.name()));
+    }
+
+    @Override
+    public void run() {
+      while (System.nanoTime() < deadlineNanos) {
+        try {
+          Thread.sleep(60 + rnd.nextInt(200));
+        } catch (InterruptedException e) {
+          return;
+        }
+        String name = names.get(rnd.nextInt(names.size()));
+        String action = ACTIONS.get(rnd.nextInt(ACTIONS.size()));
+        failpoints.set(name, action);
+        history.arm(history.now(), name, action);
+      }
+    }
+  }
+}

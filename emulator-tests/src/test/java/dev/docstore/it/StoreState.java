@@ -1,0 +1,81 @@
+package dev.docstore.it;
+
+import com.google.cloud.spanner.DatabaseClient;
+import com.google.cloud.spanner.ResultSet;
+import com.google.cloud.spanner.Statement;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the store holds at the end of a run, as plain data, so that the {@link HistoryChecker}
+ * can be fed a real snapshot or a synthetic one.
+ */
+public final class StoreState {
+  public record Doc(String tenant, String documentId, String title, long active, long latest) {}
+
+  public record Ver(String tenant, String documentId, long version, String state,
+      String sha256) {}
+
+  public record Idem(String tenant, String key, String operation, long status, String body,
+      String resourceId) {}
+
+  public record Outbox(String tenant, String eventId, String type, String documentId,
+      Long version, String requestId, String day, boolean pending) {}
+
+  /** One counter: (tenant, day, operation) = count. */
+  public record Usage(String tenant, String day, String operation, long count) {}
+
+  public final List<Doc> documents = new ArrayList<>();
+  public final List<Ver> versions = new ArrayList<>();
+  public final List<Idem> idempotency = new ArrayList<>();
+  public final List<Outbox> outbox = new ArrayList<>();
+  /** DailyApiUsage, read directly. */
+  public final List<Usage> usage = new ArrayList<>();
+  /** What getUsage answered, per tenant, over HTTP. */
+  public final List<Usage> apiUsage = new ArrayList<>();
+  /** ProcessedEvents rows. */
+  public final List<String> processedEvents = new ArrayList<>();
+  /** DESIGN.md's invariants as the {@link InvariantChecker} found them. */
+  public final List<String> invariantViolations = new ArrayList<>();
+
+  /** Reads every table of the test database (single-use reads, a consistent snapshot each). */
+  public static StoreState read(DatabaseClient db) {
+    StoreState s = new StoreState();
+    query(db, "SELECT TenantId, DocumentId, Title, ActiveVersion, LatestVersion FROM Documents",
+        rs -> s.documents.add(new Doc(rs.getString(0), rs.getString(1), rs.getString(2),
+            rs.getLong(3), rs.getLong(4))));
+    query(db, "SELECT TenantId, DocumentId, Version, State, ContentSha256 FROM DocumentVersions",
+        rs -> s.versions.add(new Ver(rs.getString(0), rs.getString(1), rs.getLong(2),
+            rs.getString(3), rs.getString(4))));
+    query(db, "SELECT TenantId, IdempotencyKey, Operation, ResponseStatus, ResponseBody,"
+        + " ResourceId FROM IdempotencyRecords", rs -> s.idempotency.add(new Idem(
+            rs.getString(0), rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+            rs.isNull(5) ? null : rs.getString(5))));
+    query(db, "SELECT TenantId, EventId, Type, DocumentId, Version, RequestId, OccurredAt,"
+        + " Pending FROM AnalyticsOutbox", rs -> s.outbox.add(new Outbox(rs.getString(0),
+            rs.getString(1), rs.getString(2), rs.getString(3),
+            rs.isNull(4) ? null : rs.getLong(4), rs.getString(5),
+            rs.getTimestamp(6).toSqlTimestamp().toInstant().atZone(ZoneOffset.UTC)
+                .toLocalDate().toString(),
+            !rs.isNull(7) && rs.getBoolean(7))));
+    query(db, "SELECT TenantId, Day, Operation, Count FROM DailyApiUsage",
+        rs -> s.usage.add(new Usage(rs.getString(0), rs.getDate(1).toString(), rs.getString(2),
+            rs.getLong(3))));
+    query(db, "SELECT TenantId, EventId FROM ProcessedEvents",
+        rs -> s.processedEvents.add(rs.getString(0) + "/" + rs.getString(1)));
+    return s;
+  }
+
+  private interface Row {
+    void accept(ResultSet rs);
+  }
+
+  private static void query(DatabaseClient db, String sql, Row row) {
+    try (ResultSet rs = db.singleUse().executeQuery(Statement.of(sql))) {
+      while (rs.next()) {
+        row.accept(rs);
+      }
+    }
+  }
+}
