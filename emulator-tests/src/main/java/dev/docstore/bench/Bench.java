@@ -26,6 +26,9 @@ import java.util.stream.IntStream;
 public final class Bench {
   private static final String RPCS = "Spanner RPCs per request";
   private static final String IDEMPOTENCY = "Idempotency cost (p50 ratios, 1 client)";
+  /** Held strongly: java.util.logging forgets levels set on loggers nobody references. */
+  private static final java.util.logging.Logger GOOGLE_CLIENTS =
+      java.util.logging.Logger.getLogger("com.google");
 
   private final Options options;
   private final Report report = new Report();
@@ -41,7 +44,7 @@ public final class Bench {
     static Options parse(String[] args) {
       boolean quick = List.of(args).contains("--quick");
       Map<String, Integer> values = new HashMap<>(Map.of(
-          "cycles", quick ? 6 : 60, "cycles-per-client", quick ? 2 : 8, "clients", 8,
+          "cycles", quick ? 6 : 120, "cycles-per-client", quick ? 2 : 12, "clients", 8,
           "writers", 16, "writes-per-writer", quick ? 2 : 8, "cold-runs", quick ? 1 : 3));
       for (String arg : args) {
         if (arg.equals("--quick")) {
@@ -62,7 +65,10 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     Options options = Options.parse(args);
-    System.out.println("docstore benchmark " + options);
+    // The Spanner client's start-up banners (java.util.logging, INFO) would clutter the output.
+    GOOGLE_CLIENTS.setLevel(java.util.logging.Level.WARNING);
+    System.out.println("docstore benchmark " + options + ", " + Runtime.getRuntime()
+        .availableProcessors() + " CPUs, Java " + System.getProperty("java.vm.version"));
     try (Emulators emulators = Emulators.start()) {
       System.out.println(emulators.describe());
       Bench bench = new Bench(options);
