@@ -74,6 +74,9 @@ public final class Bench {
       Bench bench = new Bench(options);
       bench.run(emulators);
       bench.report.printTable(System.out);
+    } catch (Exception | AssertionError e) {
+      e.printStackTrace();
+      System.exit(1); // a client thread left behind must not keep a failed run alive
     }
     System.exit(0);
   }
