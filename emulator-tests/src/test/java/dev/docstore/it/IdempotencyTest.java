@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.docstore.bench.RpcCounter;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -178,14 +179,16 @@ class IdempotencyTest {
     WriteScenario.Prepared p = s.prepareCounted(STACK.api(), STACK.rows(), "idem-rpc");
     STACK.local().docstore().failpoints().set("setActiveVersion.afterCommitBeforePublish",
         "1*error");
-    List<String> first = STACK.rpcs().during(() -> s.send(STACK.api(), p, 0, "rpc-key"));
+    List<String> first = RpcCounter.names(
+        STACK.rpcs().during(() -> s.send(STACK.api(), p, 0, "rpc-key")));
     List<String> replay = STACK.rpcs().during(() -> s.send(STACK.api(), p, 0, "rpc-key"));
     System.out.println("RPCS first write (transaction only): " + first);
     System.out.println("RPCS replay: " + replay);
     assertEquals(List.of("ExecuteStreamingSql", "Commit"), first,
         "inline begin with the key read, then commit");
     assertTrue(replay.size() <= 2, "replay: " + replay);
-    List<String> published = STACK.rpcs().during(() -> s.send(STACK.api(), p, 1, "rpc-key-2"));
+    List<String> published = RpcCounter.names(
+        STACK.rpcs().during(() -> s.send(STACK.api(), p, 1, "rpc-key-2")));
     System.out.println("RPCS first write with its post-commit mark: " + published);
     assertEquals(List.of("ExecuteStreamingSql", "Commit", "Commit"), published,
         "plus one blind write marking the event published");

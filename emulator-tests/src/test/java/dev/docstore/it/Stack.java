@@ -1,5 +1,6 @@
 package dev.docstore.it;
 
+import dev.docstore.bench.RpcCounter;
 import dev.docstore.local.AnalyticsBridge;
 import dev.docstore.local.EmulatorAdmin;
 import dev.docstore.local.Emulators;

@@ -111,23 +111,26 @@ public final class DocumentStore {
 
   /** The document's latest version (for createDocumentVersion's deterministic dedupe). */
   public static Subquery latestVersionRow(String tenantId, String documentId) {
+    // A join rather than "v.Version = (SELECT ...)": the emulator scans the whole table for a
+    // scalar subquery in a predicate (docs/PERFORMANCE.md); Spanner seeks either way.
     return new Subquery("latest",
-        "ARRAY(SELECT AS STRUCT " + VersionRow.COLUMNS + " FROM DocumentVersions v"
-            + " WHERE v.TenantId = @tenantId AND v.DocumentId = @documentId"
-            + " AND v.Version = (SELECT d.LatestVersion FROM Documents d"
-            + " WHERE d.TenantId = @tenantId AND d.DocumentId = @documentId))",
+        "ARRAY(SELECT AS STRUCT " + VersionRow.qualifiedColumns("v") + " FROM Documents d"
+            + " JOIN DocumentVersions v ON v.TenantId = d.TenantId"
+            + " AND v.DocumentId = d.DocumentId AND v.Version = d.LatestVersion"
+            + " WHERE d.TenantId = @tenantId AND d.DocumentId = @documentId)",
         Map.of("tenantId", Value.string(tenantId), "documentId", Value.string(documentId)));
   }
 
   /** The versions of the document whose content is that of {@code version}, itself included. */
   public static Subquery versionsSharingContent(String tenantId, String documentId,
       long version) {
+    // A join for the same reason as in latestVersionRow.
     return new Subquery("sharing",
-        "ARRAY(SELECT AS STRUCT " + VersionRow.COLUMNS + " FROM DocumentVersions v"
-            + " WHERE v.TenantId = @tenantId AND v.DocumentId = @documentId"
-            + " AND v.ContentSha256 = (SELECT s.ContentSha256 FROM DocumentVersions s"
+        "ARRAY(SELECT AS STRUCT " + VersionRow.qualifiedColumns("v") + " FROM DocumentVersions s"
+            + " JOIN DocumentVersions v ON v.TenantId = s.TenantId"
+            + " AND v.DocumentId = s.DocumentId AND v.ContentSha256 = s.ContentSha256"
             + " WHERE s.TenantId = @tenantId AND s.DocumentId = @documentId"
-            + " AND s.Version = @version) ORDER BY v.Version)",
+            + " AND s.Version = @version ORDER BY v.Version)",
         Map.of("tenantId", Value.string(tenantId), "documentId", Value.string(documentId),
             "version", Value.int64(version)));
   }

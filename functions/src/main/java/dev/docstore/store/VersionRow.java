@@ -26,6 +26,11 @@ public record VersionRow(
       "DocumentId, Version, State, ContentSha256, ContentLength, ContentType, ObjectName,"
           + " ObjectGeneration, CreatedAt, CreatedBy, DeletedAt";
 
+  /** {@link #COLUMNS}, each qualified by {@code alias} (the struct fields keep their names). */
+  static String qualifiedColumns(String alias) {
+    return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");
+  }
+
   static VersionRow from(Struct s) {
     return new VersionRow(
         s.getString("DocumentId"),

@@ -1,0 +1,325 @@
+package dev.docstore.bench;
+
+import dev.docstore.app.ClientCounters;
+import dev.docstore.bench.BenchClient.Reply;
+import dev.docstore.local.Emulators;
+import dev.docstore.local.LocalStack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+
+/**
+ * The benchmark of issue 9, run by {@code ./bench}: in-process against the emulators (those named
+ * by {@code *_EMULATOR_HOST}, else started by {@link Emulators}), the functions served over HTTP
+ * by the local stack, Spanner RPCs counted by a gRPC interceptor. Prints one
+ * {@code BENCH <name> <value> <unit>} line per figure, then a table. See docs/PERFORMANCE.md.
+ */
+public final class Bench {
+  private static final String RPCS = "Spanner RPCs per request";
+  private static final String IDEMPOTENCY = "Idempotency cost (p50 ratios, 1 client)";
+  /** Held strongly: java.util.logging forgets levels set on loggers nobody references. */
+  private static final java.util.logging.Logger GOOGLE_CLIENTS =
+      java.util.logging.Logger.getLogger("com.google");
+
+  private final Options options;
+  private final Report report = new Report();
+  private final RpcCounter rpcs = new RpcCounter();
+
+  private Bench(Options options) {
+    this.options = options;
+  }
+
+  /** Command-line options; {@code --quick} is a smoke run of well under a minute. */
+  record Options(int cycles1, int cycles8PerClient, int clients, int writers,
+      int writesPerWriter, int coldRuns) {
+    static Options parse(String[] args) {
+      boolean quick = List.of(args).contains("--quick");
+      Map<String, Integer> values = new HashMap<>(Map.of(
+          "cycles", quick ? 6 : 120, "cycles-per-client", quick ? 2 : 12, "clients", 8,
+          "writers", 16, "writes-per-writer", quick ? 2 : 8, "cold-runs", quick ? 1 : 3));
+      for (String arg : args) {
+        if (arg.equals("--quick")) {
+          continue;
+        }
+        String[] kv = arg.replaceFirst("^--", "").split("=", 2);
+        if (!arg.startsWith("--") || kv.length != 2 || !values.containsKey(kv[0])) {
+          throw new IllegalArgumentException("unknown option " + arg + "; known: --quick, --"
+              + String.join("=N, --", values.keySet()) + "=N");
+        }
+        values.put(kv[0], Integer.parseInt(kv[1]));
+      }
+      return new Options(values.get("cycles"), values.get("cycles-per-client"),
+          values.get("clients"), values.get("writers"), values.get("writes-per-writer"),
+          values.get("cold-runs"));
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options options = Options.parse(args);
+    // The Spanner client's start-up banners (java.util.logging, INFO) would clutter the output.
+    GOOGLE_CLIENTS.setLevel(java.util.logging.Level.WARNING);
+    System.out.println("docstore benchmark " + options + ", " + Runtime.getRuntime()
+        .availableProcessors() + " CPUs, Java " + System.getProperty("java.vm.version"));
+    try (Emulators emulators = Emulators.start()) {
+      System.out.println(emulators.describe());
+      Bench bench = new Bench(options);
+      bench.run(emulators);
+      bench.report.printTable(System.out);
+    } catch (Exception | AssertionError e) {
+      e.printStackTrace();
+      System.exit(1); // a client thread left behind must not keep a failed run alive
+    }
+    System.exit(0);
+  }
+
+  private void run(Emulators emulators) throws Exception {
+    String suffix = Long.toHexString(System.nanoTime() & 0xffffffL);
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.put("SPANNER_DATABASE", "bench-" + suffix);
+    env.put("ANALYTICS_TOPIC", "bench-" + suffix);
+    env.put("AUTH_MODE", "dev");
+    env.remove("FAILPOINTS");
+    env.remove("FAILPOINTS_ENABLED");
+    try (LocalStack stack = LocalStack.start(emulators, env, Clock.systemUTC(), "127.0.0.1", 0,
+        builder -> builder.spannerInterceptors(rpcs))) {
+      BenchClient client = new BenchClient(stack.baseUrl());
+      step("warm-up");
+      Recorder warmUp = new Recorder(null);
+      for (int i = 0; i < 6; i++) {
+        new Cycle(client, warmUp, "bench-warmup").run(i % 2 == 0);
+      }
+      requireNoErrors("warm-up", warmUp);
+      long clientsBefore = ClientCounters.total();
+      String clientsBeforeText = ClientCounters.describe();
+      long requestsBefore = client.requests();
+
+      step("RPCs per request");
+      rpcsPerRequest(client);
+      step("latency, 1 client, " + options.cycles1() + " cycles");
+      Recorder one = latency(client, 1, options.cycles1());
+      idempotencyCost(one);
+      step("latency, " + options.clients() + " clients, " + options.cycles8PerClient()
+          + " cycles each");
+      latency(client, options.clients(), options.cycles8PerClient());
+      step("contention: " + options.writers() + " writers on one document");
+      contention(client);
+
+      long requests = client.requests() - requestsBefore;
+      double perRequest = (double) (ClientCounters.total() - clientsBefore) / requests;
+      report.exactly("Clients per warm request", "client_constructions_per_warm_request",
+          perRequest, "count", 0, requests + " warm requests; before " + clientsBeforeText
+              + ", after " + ClientCounters.describe());
+    }
+    if (options.coldRuns() > 0) {
+      coldStart(emulators, env);
+    }
+  }
+
+  private void rpcsPerRequest(BenchClient client) {
+    Recorder recorder = new Recorder(rpcs);
+    Cycle cycle = new Cycle(client, recorder, "bench-rpcs");
+    cycle.run(true);
+    cycle.run(false);
+    requireNoErrors("RPC pass", recorder);
+    for (String op : Cycle.WRITES) {
+      List<String> first = recorder.rpcCalls(op, Recorder.FIRST);
+      report.exactly(RPCS, "rpcs_" + op + "_first_transaction",
+          RpcCounter.transactional(first).size(), "rpcs", 2, "begin + commit of the write");
+      rpcFigure(op + "_first", first, 2);
+      rpcFigure(op + "_replay", recorder.rpcCalls(op, Recorder.REPLAY), 2);
+      rpcFigure(op + "_nokey", recorder.rpcCalls(op, Recorder.NO_KEY), null);
+    }
+    for (String op : Cycle.READS) {
+      rpcFigure(op, recorder.rpcCalls(op, Recorder.READ), 1);
+    }
+  }
+
+  /** All round trips of one request; a goal of at most {@code max} unless it is null. */
+  private void rpcFigure(String name, List<String> calls, Integer max) {
+    List<String> trips = RpcCounter.roundTrips(calls);
+    if (max == null) {
+      report.report(RPCS, "rpcs_" + name, trips.size(), "rpcs", String.join(" + ", calls));
+    } else {
+      report.atMost(RPCS, "rpcs_" + name, trips.size(), "rpcs", max, String.join(" + ", calls));
+    }
+  }
+
+  private Recorder latency(BenchClient client, int clients, int cycles) throws Exception {
+    Recorder recorder = new Recorder(null);
+    String run = "c" + clients;
+    parallel(clients, c -> {
+      Cycle cycle = new Cycle(client, recorder, "bench-" + run + "-" + c);
+      for (int i = 0; i < cycles; i++) {
+        cycle.run(i % 2 == 0);
+      }
+    });
+    String section = "Latency, " + clients + " concurrent client" + (clients == 1 ? "" : "s");
+    for (String op : Cycle.WRITES) {
+      for (String variant : List.of(Recorder.FIRST, Recorder.NO_KEY, Recorder.REPLAY)) {
+        percentiles(section, run + "_" + op + "_" + variant, recorder.samples(op, variant));
+      }
+    }
+    for (String op : Cycle.READS) {
+      percentiles(section, run + "_" + op, recorder.samples(op, Recorder.READ));
+    }
+    errors(section, run, recorder);
+    return recorder;
+  }
+
+  private void percentiles(String section, String name, Samples samples) {
+    for (int p : new int[] {50, 95, 99}) {
+      report.report(section, "latency_" + name + "_p" + p, samples.percentile(p), "ms",
+          p == 50 ? "n=" + samples.count() : null);
+    }
+  }
+
+  private void idempotencyCost(Recorder one) {
+    double replaySum = 0;
+    double firstSum = 0;
+    double noKeySum = 0;
+    for (String op : Cycle.WRITES) {
+      double first = one.samples(op, Recorder.FIRST).percentile(50);
+      double replay = one.samples(op, Recorder.REPLAY).percentile(50);
+      double noKey = one.samples(op, Recorder.NO_KEY).percentile(50);
+      report.atMost(IDEMPOTENCY, "replay_over_first_p50_" + op, Samples.ratio(replay, first),
+          "ratio", 0.5, null);
+      report.atMost(IDEMPOTENCY, "key_over_nokey_p50_" + op, Samples.ratio(first, noKey),
+          "ratio", 1.10, null);
+      replaySum += replay;
+      firstSum += first;
+      noKeySum += noKey;
+    }
+    report.atMost(IDEMPOTENCY, "replay_over_first_p50_all", Samples.ratio(replaySum, firstSum),
+        "ratio", 0.5, "sum of the five writes' p50s");
+    report.atMost(IDEMPOTENCY, "key_over_nokey_p50_all", Samples.ratio(firstSum, noKeySum),
+        "ratio", 1.10, "sum of the five writes' p50s");
+  }
+
+  private void contention(BenchClient client) throws Exception {
+    String tenant = "bench-contention";
+    Reply created = client.post("createDocument", tenant, null,
+        Map.of("title", "contended", "content", "v1"));
+    if (!created.ok()) {
+      throw new IllegalStateException("contention set-up: " + created.status());
+    }
+    String doc = created.json().at("/document/documentId").asText();
+    Recorder recorder = new Recorder(null);
+    long abortedBefore = rpcs.aborted();
+    long start = System.nanoTime();
+    parallel(options.writers(), w -> {
+      for (int i = 0; i < options.writesPerWriter(); i++) {
+        String content = "writer " + w + " write " + i + " " + UUID.randomUUID();
+        recorder.time("createDocumentVersion", Recorder.FIRST, () -> client.post(
+            "createDocumentVersion", tenant, "bench-" + UUID.randomUUID(),
+            Map.of("documentId", doc, "content", content)));
+      }
+    });
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Samples samples = recorder.samples("createDocumentVersion", Recorder.FIRST);
+    String section = "Contention: " + options.writers() + " writers x "
+        + options.writesPerWriter() + " createDocumentVersion on one document";
+    report.report(section, "contention_throughput", samples.count() / seconds, "writes/s",
+        samples.count() + " writes in " + Report.format(seconds) + " s");
+    report.report(section, "contention_aborted_rpcs", rpcs.aborted() - abortedBefore, "count",
+        "Spanner calls that ended ABORTED (each one a retried attempt)");
+    errors(section, "contention", recorder);
+    long latest = client.get("getDocument", tenant, "documentId=" + doc).json()
+        .at("/document/latestVersion").asLong();
+    report.exactly(section, "contention_lost_versions", 1 + samples.count() - latest, "count",
+        0, "latestVersion " + latest + " after 1 + " + samples.count() + " 2xx writes");
+    percentiles(section, "contention_createDocumentVersion", samples);
+  }
+
+  private void errors(String section, String run, Recorder recorder) {
+    List<String> errors = recorder.errors();
+    report.exactly(section, run + "_errors", errors.size(), "count", 0,
+        errors.isEmpty() ? null : errors.get(0));
+  }
+
+  private void coldStart(Emulators emulators, Map<String, String> stackEnv) throws Exception {
+    Map<String, String> env = new HashMap<>();
+    for (String name : List.of("SPANNER_DATABASE", "ANALYTICS_TOPIC", "AUTH_MODE")) {
+      env.put(name, stackEnv.get(name));
+    }
+    env.put("SPANNER_EMULATOR_HOST", emulators.spannerHost());
+    env.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
+    env.put("DOCSTORE_LOG_LEVEL", "WARN");
+    env.put("GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS_FOR_RW", "false");
+    env.put("GOOGLE_CLOUD_SPANNER_ENABLE_BUILTIN_METRICS", "false");
+    String section = "Cold start: JVM spawn to the first 2xx of createDocument (median of "
+        + options.coldRuns() + ")";
+
+    step("cold start, default JVM");
+    double plain = coldRuns(section, "default", List.of(), env);
+    Path archive = Files.createTempDirectory("docstore-bench-").resolve("docstore.jsa");
+    step("cold start, AppCDS training run (-XX:ArchiveClassesAtExit)");
+    ColdStart.Run training = ColdStart.spawn(List.of("-XX:ArchiveClassesAtExit=" + archive),
+        env);
+    report.report(section, "coldstart_appcds_training_ms", training.millis(), "ms",
+        "the run that writes the archive (" + Files.size(archive) / (1024 * 1024) + " MB)");
+    step("cold start, AppCDS");
+    String shared = "-XX:SharedArchiveFile=" + archive;
+    double cds = coldRuns(section, "appcds", List.of(shared, "-Xshare:auto"), env);
+    step("cold start, AppCDS + C1 only");
+    double cdsC1 = coldRuns(section, "appcds_c1", List.of(shared, "-XX:TieredStopAtLevel=1"),
+        env);
+    report.report(section, "coldstart_appcds_over_default", Samples.ratio(cds, plain), "ratio",
+        null);
+    report.report(section, "coldstart_appcds_c1_over_default", Samples.ratio(cdsC1, plain),
+        "ratio", null);
+    Files.deleteIfExists(archive);
+    Files.deleteIfExists(archive.getParent());
+  }
+
+  /** {@code runs} spawns with {@code flags}; reports and returns the median time. */
+  private double coldRuns(String section, String name, List<String> flags,
+      Map<String, String> env) throws Exception {
+    List<Double> millis = new ArrayList<>();
+    List<Double> rss = new ArrayList<>();
+    for (int i = 0; i < options.coldRuns(); i++) {
+      ColdStart.Run run = ColdStart.spawn(flags, env);
+      millis.add(run.millis());
+      rss.add(run.rssMb());
+    }
+    double median = Samples.percentile(millis, 50);
+    report.report(section, "coldstart_" + name + "_ms", median, "ms",
+        "runs " + String.join(", ", millis.stream().map(Report::format).toList())
+            + (flags.isEmpty() ? "" : "; " + String.join(" ", flags)));
+    report.report(section, "coldstart_" + name + "_rss", Samples.percentile(rss, 50), "MB",
+        "resident memory at the first 2xx");
+    return median;
+  }
+
+  private static void requireNoErrors(String what, Recorder recorder) {
+    if (!recorder.errors().isEmpty()) {
+      throw new IllegalStateException(what + " failed: " + recorder.errors());
+    }
+  }
+
+  /** Runs {@code body(i)} for i in [0, n) on n threads at once; rethrows the first failure. */
+  private static void parallel(int n, java.util.function.IntConsumer body) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<Future<?>> futures = IntStream.range(0, n)
+          .<Future<?>>mapToObj(i -> pool.submit(() -> body.accept(i))).toList();
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void step(String what) {
+    System.out.println("-- " + what);
+  }
+}

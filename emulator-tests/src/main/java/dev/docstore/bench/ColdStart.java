@@ -1,0 +1,128 @@
+package dev.docstore.bench;
+
+import dev.docstore.app.Docstore;
+import dev.docstore.config.Config;
+import dev.docstore.local.LocalServer;
+import dev.docstore.local.LocalStorage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Cold start: the time from spawning a JVM to the first 2xx of createDocument. The child JVM
+ * ({@link #main}) is a function instance as Cloud Functions starts one: configuration from the
+ * environment, the functions framework's executors, clients built lazily by the first request
+ * (Storage is the in-memory stand-in, as in the local stack). It exits when its stdin closes.
+ */
+final class ColdStart {
+  private ColdStart() {}
+
+  /** The child: serves every function on $PORT until stdin closes, then exits normally. */
+  public static void main(String[] args) throws IOException {
+    Docstore docstore = Docstore.builder(Config.fromEnv(System.getenv()))
+        .storage(LocalStorage.create()).build();
+    LocalServer.start(docstore, "127.0.0.1", Integer.parseInt(System.getenv("PORT")));
+    while (System.in.read() >= 0) {
+      // wait for the parent to close stdin
+    }
+    // A normal exit, so that -XX:ArchiveClassesAtExit writes its archive.
+    System.exit(0);
+  }
+
+  /** One spawn: milliseconds to the first 2xx, and the child's resident memory then (MB). */
+  record Run(double millis, double rssMb) {}
+
+  /**
+   * Spawns {@code java jvmFlags... ColdStart} with {@code env} added to this process's
+   * environment, POSTs createDocument until it answers 2xx, then stops the child.
+   */
+  static Run spawn(List<String> jvmFlags, Map<String, String> env) throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmFlags);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        ColdStart.class.getName()));
+    Path log = Files.createTempFile("docstore-coldstart-", ".log");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    builder.environment().put("PORT", Integer.toString(port));
+
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofMillis(500)).build();
+    HttpRequest request = HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/createDocument"))
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .header("X-Tenant-Id", "bench-cold").header("X-User-Id", "bench")
+        .POST(HttpRequest.BodyPublishers.ofString(
+            "{\"title\":\"cold\",\"content\":\"cold start\"}", StandardCharsets.UTF_8))
+        .build();
+    long start = System.nanoTime();
+    Process child = builder.start();
+    try {
+      long deadline = start + Duration.ofSeconds(90).toNanos();
+      while (true) {
+        if (!child.isAlive()) {
+          throw new IllegalStateException("the cold-start child exited with "
+              + child.exitValue() + ", see " + log + ": " + String.join(" ", command));
+        }
+        try {
+          int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+          if (status >= 200 && status < 300) {
+            double millis = (System.nanoTime() - start) / 1e6;
+            Files.deleteIfExists(log); // kept only when the run failed: the errors name it
+            return new Run(millis, rssMb(child.pid()));
+          }
+          throw new IllegalStateException("the cold-start child answered " + status + ", see "
+              + log);
+        } catch (IOException notYetListening) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("no answer from the cold-start child in 90 s");
+          }
+          Thread.sleep(5);
+        }
+      }
+    } finally {
+      stop(child);
+    }
+  }
+
+  private static void stop(Process child) throws InterruptedException {
+    try (OutputStream in = child.getOutputStream()) {
+      in.flush();
+    } catch (IOException ignored) {
+      // already gone
+    }
+    if (!child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      child.destroyForcibly().waitFor();
+    }
+  }
+
+  private static double rssMb(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // not Linux, or the child is gone
+    }
+    return Double.NaN;
+  }
+}

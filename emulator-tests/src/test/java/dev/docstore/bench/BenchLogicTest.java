@@ -1,0 +1,125 @@
+package dev.docstore.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import com.google.spanner.v1.BeginTransactionRequest;
+import com.google.spanner.v1.CommitRequest;
+import com.google.spanner.v1.ExecuteSqlRequest;
+import com.google.spanner.v1.ReadRequest;
+import com.google.spanner.v1.TransactionOptions;
+import com.google.spanner.v1.TransactionSelector;
+import java.util.List;
+import java.util.stream.DoubleStream;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark's pure logic: percentiles, ratios, RPC classification, options. */
+class BenchLogicTest {
+  private static final TransactionOptions RW = TransactionOptions.newBuilder()
+      .setReadWrite(TransactionOptions.ReadWrite.getDefaultInstance()).build();
+
+  @Test
+  void percentilesUseTheNearestRank() {
+    List<Double> hundred = DoubleStream.iterate(1, v -> v + 1).limit(100).boxed().toList();
+    assertEquals(50.0, Samples.percentile(hundred, 50));
+    assertEquals(95.0, Samples.percentile(hundred, 95));
+    assertEquals(99.0, Samples.percentile(hundred, 99));
+    assertEquals(100.0, Samples.percentile(hundred, 100));
+    List<Double> unsorted = List.of(30.0, 10.0, 20.0);
+    assertEquals(20.0, Samples.percentile(unsorted, 50));
+    assertEquals(30.0, Samples.percentile(unsorted, 95), "a few samples: p95 is the maximum");
+    assertEquals(10.0, Samples.percentile(List.of(10.0), 1));
+    assertTrue(Double.isNaN(Samples.percentile(List.of(), 50)));
+    assertThrows(IllegalArgumentException.class, () -> Samples.percentile(unsorted, 0));
+    assertThrows(IllegalArgumentException.class, () -> Samples.percentile(unsorted, 101));
+  }
+
+  @Test
+  void samplesAreThreadSafeAndCounted() throws InterruptedException {
+    Samples samples = new Samples();
+    Thread[] threads = new Thread[4];
+    for (int t = 0; t < threads.length; t++) {
+      threads[t] = new Thread(() -> {
+        for (int i = 1; i <= 250; i++) {
+          samples.add(i);
+        }
+      });
+      threads[t].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertEquals(1000, samples.count());
+    assertEquals(125.0, samples.percentile(50));
+  }
+
+  @Test
+  void ratiosOfMissingFiguresAreNotANumber() {
+    assertEquals(0.5, Samples.ratio(5, 10));
+    assertTrue(Double.isNaN(Samples.ratio(5, 0)));
+    assertTrue(Double.isNaN(Samples.ratio(Double.NaN, 10)));
+  }
+
+  @Test
+  void rpcsAreLabelledWithTheirTransaction() {
+    ExecuteSqlRequest inlineBegin = ExecuteSqlRequest.newBuilder()
+        .setTransaction(TransactionSelector.newBuilder().setBegin(RW)).build();
+    ExecuteSqlRequest inTx = ExecuteSqlRequest.newBuilder()
+        .setTransaction(TransactionSelector.newBuilder().setId(ByteString.copyFromUtf8("t")))
+        .build();
+    ReadRequest singleUse = ReadRequest.newBuilder().setTransaction(TransactionSelector
+        .newBuilder().setSingleUse(TransactionOptions.getDefaultInstance())).build();
+    CommitRequest commit = CommitRequest.newBuilder()
+        .setTransactionId(ByteString.copyFromUtf8("t")).build();
+    CommitRequest blindWrite = CommitRequest.newBuilder().setSingleUseTransaction(RW).build();
+
+    assertEquals("ExecuteStreamingSql[begin]", RpcCounter.label("ExecuteStreamingSql",
+        inlineBegin));
+    assertEquals("ExecuteStreamingSql[tx]", RpcCounter.label("ExecuteStreamingSql", inTx));
+    assertEquals("StreamingRead[single-use]", RpcCounter.label("StreamingRead", singleUse));
+    assertEquals("StreamingRead[single-use]", RpcCounter.label("StreamingRead",
+        ReadRequest.getDefaultInstance()), "no selector is a single-use read");
+    assertEquals("Commit[tx]", RpcCounter.label("Commit", commit));
+    assertEquals("Commit[single-use]", RpcCounter.label("Commit", blindWrite));
+    assertEquals("BeginTransaction[begin]", RpcCounter.label("BeginTransaction",
+        BeginTransactionRequest.getDefaultInstance()));
+    assertEquals("BatchCreateSessions", RpcCounter.label("BatchCreateSessions", "other"));
+
+    List<String> calls = List.of("BatchCreateSessions", "StreamingRead[single-use]",
+        "ExecuteStreamingSql[begin]", "Commit[tx]", "Commit[single-use]");
+    assertEquals(List.of("ExecuteStreamingSql[begin]", "Commit[tx]"),
+        RpcCounter.transactional(calls));
+    assertEquals(4, RpcCounter.roundTrips(calls).size(), "session housekeeping excluded");
+    assertEquals(List.of("BatchCreateSessions", "StreamingRead", "ExecuteStreamingSql",
+        "Commit", "Commit"), RpcCounter.names(calls));
+    assertFalse(RpcCounter.inTransaction("Commit[single-use]"));
+  }
+
+  @Test
+  void figuresAreFormattedForMachinesAndChecked() {
+    assertEquals("3", Report.format(3.0));
+    assertEquals("0.489", Report.format(0.4891));
+    assertEquals("292.6", Report.format(292.61));
+    assertEquals("NaN", Report.format(Double.NaN));
+    Report report = new Report();
+    report.atMost("s", "ratio", 0.6, "ratio", 0.5, null);
+    report.exactly("s", "errors", 0, "count", 0, null);
+    report.report("s", "p50", 12, "ms", null);
+    assertEquals(List.of("ratio"), report.misses().stream().map(Report.Figure::name).toList());
+  }
+
+  @Test
+  void optionsHaveDefaultsAQuickModeAndOverrides() {
+    Bench.Options defaults = Bench.Options.parse(new String[0]);
+    assertEquals(8, defaults.clients());
+    assertEquals(16, defaults.writers());
+    Bench.Options quick = Bench.Options.parse(new String[] {"--quick", "--cold-runs=0"});
+    assertTrue(quick.cycles1() < defaults.cycles1());
+    assertEquals(0, quick.coldRuns());
+    assertThrows(IllegalArgumentException.class,
+        () -> Bench.Options.parse(new String[] {"--bogus=1"}));
+  }
+}
