@@ -115,7 +115,7 @@ public final class DocumentStore {
     // scalar subquery in a predicate (docs/PERFORMANCE.md); Spanner seeks either way.
     return new Subquery("latest",
         "ARRAY(SELECT AS STRUCT " + VersionRow.qualifiedColumns("v") + " FROM Documents d"
-            + " JOIN DocumentVersions v ON v.TenantId = d.TenantId"
+            + " JOIN DocumentVersions v ON v.TenantId = @tenantId AND v.TenantId = d.TenantId"
             + " AND v.DocumentId = d.DocumentId AND v.Version = d.LatestVersion"
             + " WHERE d.TenantId = @tenantId AND d.DocumentId = @documentId)",
         Map.of("tenantId", Value.string(tenantId), "documentId", Value.string(documentId)));
@@ -127,7 +127,7 @@ public final class DocumentStore {
     // A join for the same reason as in latestVersionRow.
     return new Subquery("sharing",
         "ARRAY(SELECT AS STRUCT " + VersionRow.qualifiedColumns("v") + " FROM DocumentVersions s"
-            + " JOIN DocumentVersions v ON v.TenantId = s.TenantId"
+            + " JOIN DocumentVersions v ON v.TenantId = @tenantId AND v.TenantId = s.TenantId"
             + " AND v.DocumentId = s.DocumentId AND v.ContentSha256 = s.ContentSha256"
             + " WHERE s.TenantId = @tenantId AND s.DocumentId = @documentId"
             + " AND s.Version = @version ORDER BY v.Version)",

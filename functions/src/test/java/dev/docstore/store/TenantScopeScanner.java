@@ -177,10 +177,15 @@ final class TenantScopeScanner {
         scoped = segment.matches("(?s).*\\bTenantId\\b.*") && segment.contains("@tenantId");
       } else {
         scoped = false;
-        for (Matcher p = TENANT_PREDICATE.matcher(segment); p.find(); ) {
+        // Unqualified, the predicate belongs to the nearest table before it; qualified by the
+        // table's alias, it may come later (a join's WHERE scoping the FROM table).
+        String rest = sql.substring(ref.end);
+        for (Matcher p = TENANT_PREDICATE.matcher(rest); p.find(); ) {
           String qualifier = p.group(1);
-          if (qualifier == null || qualifier.equalsIgnoreCase(ref.table)
-              || qualifier.equalsIgnoreCase(ref.alias)) {
+          boolean inSegment = p.start() < segment.length();
+          if ((qualifier == null && inSegment) || (qualifier != null
+              && (qualifier.equalsIgnoreCase(ref.table) || qualifier.equalsIgnoreCase(ref.alias))))
+          {
             scoped = true;
             break;
           }
