@@ -88,7 +88,8 @@ public final class Bench {
     env.put("ANALYTICS_TOPIC", "bench-" + suffix);
     env.put("AUTH_MODE", "dev");
     env.remove("FAILPOINTS");
-    env.remove("FAILPOINTS_ENABLED");
+    // Enabled with none armed (one field read per point): the analytics figures skip a publish.
+    env.put("FAILPOINTS_ENABLED", "true");
     try (LocalStack stack = LocalStack.start(emulators, env, Clock.systemUTC(), "127.0.0.1", 0,
         builder -> builder.spannerInterceptors(rpcs))) {
       BenchClient client = new BenchClient(stack.baseUrl());
@@ -118,6 +119,11 @@ public final class Bench {
       report.exactly("Clients per warm request", "client_constructions_per_warm_request",
           perRequest, "count", 0, requests + " warm requests; before " + clientsBeforeText
               + ", after " + ClientCounters.describe());
+
+      step("analytics: publish cost and commit to counted");
+      AnalyticsLatency analytics = new AnalyticsLatency(stack, client, report);
+      analytics.publishCost(Math.max(6, options.cycles1() / 2));
+      analytics.commitToCounted(emulators, Math.max(3, options.cycles1() / 6));
     }
     if (options.coldRuns() > 0) {
       coldStart(emulators, env);
