@@ -39,6 +39,8 @@ public record Config(
   public static final Duration MIN_TTL = Duration.ofHours(1);
   public static final Duration MAX_TTL = Duration.ofHours(72);
   public static final long DEFAULT_MAX_CONTENT_BYTES = 5L * 1024 * 1024;
+  /** Cloud Functions takes HTTP requests up to 32 MiB, and base64 grows content by 4/3. */
+  public static final long LARGEST_MAX_CONTENT_BYTES = 24L * 1024 * 1024;
   static final String SECURETOKEN_CERTS =
       "https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com";
 
@@ -177,12 +179,14 @@ public record Config(
     }
     try {
       long parsed = Long.parseLong(value.get().trim());
-      if (parsed <= 0) {
-        throw new ConfigException(name + " must be a positive number of bytes");
+      if (parsed <= 0 || parsed > LARGEST_MAX_CONTENT_BYTES) {
+        throw new ConfigException(name + " must be a number of bytes from 1 to "
+            + LARGEST_MAX_CONTENT_BYTES + " (24 MiB: base64 in a 32 MiB request)");
       }
       return parsed;
     } catch (NumberFormatException e) {
-      throw new ConfigException(name + " must be a positive number of bytes");
+      throw new ConfigException(name + " must be a number of bytes from 1 to "
+          + LARGEST_MAX_CONTENT_BYTES);
     }
   }
 

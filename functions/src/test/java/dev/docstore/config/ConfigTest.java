@@ -199,10 +199,17 @@ class ConfigTest {
   // ---- numbers and durations ----
 
   @ParameterizedTest
-  @ValueSource(strings = {"0", "-1", "5MiB", "1.5", "99999999999999999999", "0x10"})
-  void maxContentBytesMustBeAPositiveNumber(String value) {
+  @ValueSource(strings = {"0", "-1", "5MiB", "1.5", "99999999999999999999", "0x10", "25165825",
+      "9223372036854775807"})
+  void maxContentBytesMustBeAPositiveNumberWithinARequest(String value) {
     assertTrue(refused(env("MAX_CONTENT_BYTES", value)).getMessage()
         .contains("MAX_CONTENT_BYTES"));
+  }
+
+  @Test
+  void maxContentBytesMayReachTwentyFourMebibytes() {
+    assertEquals(Config.LARGEST_MAX_CONTENT_BYTES,
+        Config.fromEnv(env("MAX_CONTENT_BYTES", "25165824")).maxContentBytes());
   }
 
   @ParameterizedTest
