@@ -148,9 +148,14 @@ variable "idempotency_ttl" {
 }
 
 variable "max_content_bytes" {
-  description = "MAX_CONTENT_BYTES, largest decoded content accepted."
+  description = "MAX_CONTENT_BYTES, largest decoded content accepted, 1..25165824 (24 MiB)."
   type        = number
   default     = 5242880
+
+  validation {
+    condition     = var.max_content_bytes >= 1 && var.max_content_bytes <= 25165824
+    error_message = "max_content_bytes must be 1..25165824: base64 content must fit a 32 MiB request."
+  }
 }
 
 variable "auth_issuer" {
