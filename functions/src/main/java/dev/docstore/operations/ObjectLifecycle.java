@@ -58,6 +58,12 @@ final class ObjectLifecycle {
       log.storage("objectDelete", "already absent");
       return;
     }
+    // Checked before as well as after: a keyless dedupe answers with a live version that may
+    // reference an object this request re-created, which must not even briefly disappear.
+    if (app.documents().liveVersionReferences(tenantId, documentId, sha256)) {
+      log.storage("objectDelete", "kept: a live version references it");
+      return;
+    }
     content.delete(objectName);
     if (app.documents().liveVersionReferences(tenantId, documentId, sha256)) {
       content.restore(objectName, generation.get());
