@@ -2,6 +2,7 @@ package dev.docstore.local;
 
 import com.google.cloud.functions.invoker.BackgroundFunctionExecutor;
 import com.google.cloud.functions.invoker.HttpFunctionExecutor;
+import dev.docstore.api.Operation;
 import dev.docstore.app.Docstore;
 import dev.docstore.functions.EntryPoints;
 import dev.docstore.functions.EntryPoints.EntryPoint;
@@ -33,7 +34,7 @@ public final class LocalServer implements AutoCloseable {
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     for (EntryPoint entry : EntryPoints.ALL) {
-      HttpServlet executor = entry.kind() == EntryPoints.Kind.CLOUD_EVENT
+      HttpServlet executor = entry.trigger() == Operation.Trigger.CLOUD_EVENT
           ? BackgroundFunctionExecutor.forClass(entry.target())
           : HttpFunctionExecutor.forClass(entry.target());
       context.addServlet(new ServletHolder(executor), "/" + entry.name());

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.docstore.functions.EntryPoints;
 import dev.docstore.functions.EntryPoints.EntryPoint;
-import dev.docstore.functions.EntryPoints.Kind;
+import dev.docstore.api.Operation.Trigger;
 import dev.docstore.infra.TerraformModel.Block;
 import dev.docstore.infra.TerraformModel.Instance;
 import dev.docstore.local.ProjectFiles;
@@ -167,7 +167,7 @@ class TerraformConsistencyTest {
         continue; // reported by everyEntryPointIsDeployedUnderItsNameAndClass
       }
       boolean isPublic = publicFunctions.contains(fn.name());
-      switch (ep.kind()) {
+      switch (ep.trigger()) {
         case HTTP_PUBLIC -> {
           if (!isPublic) {
             problems.add(fn.name() + " is HTTP_PUBLIC but no allUsers roles/run.invoker binding"
@@ -179,17 +179,17 @@ class TerraformConsistencyTest {
         }
         case HTTP_PRIVATE, CLOUD_EVENT -> {
           if (isPublic) {
-            problems.add(fn.name() + " is " + ep.kind() + " but is granted to allUsers or"
+            problems.add(fn.name() + " is " + ep.trigger() + " but is granted to allUsers or"
                 + " allAuthenticatedUsers");
           }
           if (!fn.ingress().equals("ALLOW_INTERNAL_ONLY")) {
-            problems.add(fn.name() + " is " + ep.kind() + " but its ingress is " + fn.ingress()
+            problems.add(fn.name() + " is " + ep.trigger() + " but its ingress is " + fn.ingress()
                 + ", not ALLOW_INTERNAL_ONLY");
           }
         }
       }
-      if ((ep.kind() == Kind.CLOUD_EVENT) != fn.eventTriggered()) {
-        problems.add(fn.name() + " is " + ep.kind() + (fn.eventTriggered()
+      if ((ep.trigger() == Trigger.CLOUD_EVENT) != fn.eventTriggered()) {
+        problems.add(fn.name() + " is " + ep.trigger() + (fn.eventTriggered()
             ? " but Terraform gives it an event_trigger" : " but Terraform gives it no event_trigger"));
       }
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.docstore.api.Operation.Trigger;
 import dev.docstore.functions.EntryPoints;
 import dev.docstore.functions.EntryPoints.EntryPoint;
 import java.util.Map;
@@ -23,7 +24,7 @@ class CorsTest {
       .env("ALLOWED_ORIGINS", APP + ", http://localhost:5173");
 
   static Stream<EntryPoint> frontendFunctions() {
-    return EntryPoints.ALL.stream().filter(e -> e.kind() == EntryPoints.Kind.HTTP_PUBLIC);
+    return EntryPoints.ALL.stream().filter(e -> e.trigger() == Trigger.HTTP_PUBLIC);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.docstore.idempotency.Fingerprint;
+import dev.docstore.input.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,7 +47,7 @@ class CreateDocumentTest {
     assertEquals("u-default", document.get("createdBy").asText());
     assertEquals(1, version.get("version").asLong());
     assertEquals("LIVE", version.get("state").asText());
-    assertEquals(Fingerprint.sha256Hex("first draft".getBytes(StandardCharsets.UTF_8)),
+    assertEquals(Sha256.hex("first draft".getBytes(StandardCharsets.UTF_8)),
         version.get("contentSha256").asText());
     assertEquals(11, version.get("contentLength").asLong());
     assertEquals("text/markdown", version.get("contentType").asText());

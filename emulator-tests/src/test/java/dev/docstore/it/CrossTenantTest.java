@@ -7,7 +7,7 @@ import com.google.cloud.spanner.ResultSet;
 import com.google.cloud.spanner.Statement;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.Storage;
-import dev.docstore.idempotency.Fingerprint;
+import dev.docstore.input.Sha256;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -65,7 +65,7 @@ class CrossTenantTest {
     Map<String, String> objects = new TreeMap<>();
     for (Blob blob : STACK.local().storage().list(STACK.local().config().contentBucket(),
         Storage.BlobListOption.prefix(A + "/")).iterateAll()) {
-      objects.put(blob.getName(), Fingerprint.sha256Hex(blob.getContent()));
+      objects.put(blob.getName(), Sha256.hex(blob.getContent()));
     }
     return out.append("objects").append(objects).toString();
   }

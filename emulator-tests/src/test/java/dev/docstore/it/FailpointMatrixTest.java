@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.docstore.failpoints.Failpoint;
-import dev.docstore.failpoints.Failpoints;
+import dev.docstore.api.Failpoint;
+import dev.docstore.api.Operation;
+import dev.docstore.api.Step;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -23,15 +24,15 @@ class FailpointMatrixTest {
   static final Stack STACK = new Stack();
 
   static Stream<Failpoint> preCommit() {
-    return Failpoints.registry().stream().filter(f -> f.phase() == Failpoint.Phase.PRE_COMMIT);
+    return Operation.allFailpoints().stream().filter(f -> f.phase() == Step.Phase.PRE_COMMIT);
   }
 
   static Stream<Failpoint> postCommit() {
-    return Failpoints.registry().stream().filter(f -> f.phase() == Failpoint.Phase.POST_COMMIT);
+    return Operation.allFailpoints().stream().filter(f -> f.phase() == Step.Phase.POST_COMMIT);
   }
 
   private static WriteScenario scenario(Failpoint point) {
-    String function = point.name().substring(0, point.name().indexOf('.'));
+    String function = point.operation().functionName();
     return Stream.of(WriteScenario.values()).filter(s -> s.function.equals(function))
         .findFirst().orElseThrow(() -> new AssertionError("no scenario for " + point));
   }

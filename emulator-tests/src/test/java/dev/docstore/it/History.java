@@ -1,5 +1,6 @@
 package dev.docstore.it;
 
+import dev.docstore.input.Sha256;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -81,7 +82,7 @@ public final class History {
       this.key = key;
       this.requestId = requestId;
       this.payload = payload;
-      this.payloadHash = dev.docstore.idempotency.Fingerprint.sha256Hex(
+      this.payloadHash = Sha256.hex(
           (function + "\n" + payload).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       this.documentId = documentId;
       this.version = version;

@@ -1,7 +1,7 @@
 package dev.docstore.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.docstore.write.WriteOperation;
+import dev.docstore.api.Operation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -229,16 +229,13 @@ public final class HistoryChecker {
   }
 
   private static String eventType(String function) {
-    for (WriteOperation op : WriteOperation.values()) {
-      if (op.functionName().equals(function)) {
-        return op.eventType();
-      }
-    }
-    throw new IllegalArgumentException(function);
+    return Operation.forFunctionName(function).filter(Operation::isWrite)
+        .orElseThrow(() -> new IllegalArgumentException(function)).eventType();
   }
 
   private static String function(String eventType) {
-    return WriteOperation.forEventType(eventType).functionName();
+    return Operation.forEventType(eventType)
+        .orElseThrow(() -> new IllegalArgumentException(eventType)).functionName();
   }
 
   /** Every 2xx write that reports a new effect: its event, rows and content are there. */

@@ -3,6 +3,7 @@ package dev.docstore.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.docstore.api.Operation;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +67,7 @@ class HistoryCheckerSelfTest {
     void event(String eventId, String type, Long version, String requestId) {
       state.outbox.add(new StoreState.Outbox("A", eventId, type, "d1", version, requestId, DAY,
           false));
-      String op = dev.docstore.write.WriteOperation.forEventType(type).functionName();
+      String op = Operation.forEventType(type).orElseThrow().functionName();
       count(state.usage, op);
       count(state.apiUsage, op);
       state.processedEvents.add("A/" + eventId);

@@ -1,7 +1,9 @@
 package dev.docstore.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.docstore.idempotency.Fingerprint;
+import dev.docstore.api.Operation;
+import dev.docstore.failpoints.Failpoints;
+import dev.docstore.input.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -287,7 +289,7 @@ final class HistoryClient implements Runnable {
   }
 
   static String sha(String content) {
-    return Fingerprint.sha256Hex(content.getBytes(StandardCharsets.UTF_8));
+    return Sha256.hex(content.getBytes(StandardCharsets.UTF_8));
   }
 
   private void send(String tenant, Sent sent, boolean crossTenant, String note) {
@@ -351,7 +353,7 @@ final class HistoryClient implements Runnable {
     String code = contentType.startsWith("application/problem+json") ? response.code() : null;
     String body;
     if (e.function.equals("getVersionContent") && response.status() == 200) {
-      String sha = Fingerprint.sha256Hex(response.body());
+      String sha = Sha256.hex(response.body());
       body = "sha256=" + sha;
       if (!("\"" + sha + "\"").equals(response.header("ETag"))) {
         e.failure = "ETag " + response.header("ETag") + " is not the body's sha256 " + sha;
@@ -368,19 +370,19 @@ final class HistoryClient implements Runnable {
   static final class Chaos implements Runnable {
     private static final List<String> ACTIONS = List.of("1*error", "1*error", "2*error",
         "1*abort", "2*abort", "1*delay(25)");
-    private final dev.docstore.failpoints.Failpoints failpoints;
+    private final Failpoints failpoints;
     private final History history;
     private final Random rnd;
     private final long deadlineNanos;
     private final List<String> names = new ArrayList<>();
 
-    Chaos(dev.docstore.failpoints.Failpoints failpoints, History history, long seed,
+    Chaos(Failpoints failpoints, History history, long seed,
         long deadlineNanos) {
       this.failpoints = failpoints;
       this.history = history;
       this.rnd = new Random(seed * 7_919L + 17);
       this.deadlineNanos = deadlineNanos;
-      dev.docstore.failpoints.Failpoints.registry().forEach(f -> names.add(f.name()));
+      Operation.allFailpoints().forEach(f -> names.add(f.name()));
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.docstore.it;
 import com.google.cloud.spanner.DatabaseClient;
 import com.google.cloud.spanner.ResultSet;
 import com.google.cloud.spanner.Statement;
-import dev.docstore.idempotency.Fingerprint;
+import dev.docstore.input.Sha256;
 import dev.docstore.store.ContentStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +62,7 @@ public final class InvariantChecker {
           Optional<byte[]> bytes = content.read(rs.getString("ObjectName"));
           if (bytes.isEmpty()) {
             problems.add(where + ": live version's object is missing");
-          } else if (!Fingerprint.sha256Hex(bytes.get()).equals(rs.getString("ContentSha256"))) {
+          } else if (!Sha256.hex(bytes.get()).equals(rs.getString("ContentSha256"))) {
             problems.add(where + ": object bytes do not match the recorded sha256");
           }
         });

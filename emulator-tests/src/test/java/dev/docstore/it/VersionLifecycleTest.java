@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.docstore.input.Sha256;
 import dev.docstore.store.ContentStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -130,7 +131,7 @@ class VersionLifecycleTest {
     assertEquals(201, addVersion(t, id, "different", null).status());
     assertEquals(201, addVersion(t, id, "same bytes", false).status());
     String object = ContentStore.objectName(t, id,
-        dev.docstore.idempotency.Fingerprint.sha256Hex(utf8("same bytes")));
+        Sha256.hex(utf8("same bytes")));
 
     assertEquals(200, target("deleteDocumentVersion", t, id, 3).status());
     assertArrayEquals(utf8("same bytes"), content(t, id, 1).body(),
@@ -237,7 +238,7 @@ class VersionLifecycleTest {
     assertEquals(1, document(t, id).at("/document/latestVersion").asLong());
     assertTrue(STACK.events().drainJson().isEmpty());
     String orphan = ContentStore.objectName(t, id,
-        dev.docstore.idempotency.Fingerprint.sha256Hex(utf8("orphan content")));
+        Sha256.hex(utf8("orphan content")));
     assertTrue(STACK.local().docstore().content().liveGeneration(orphan).isEmpty(),
         "the upload preceded the transaction; the failed request removed it");
     assertEquals(0, STACK.rows().queryLong("SELECT COUNT(*) FROM DocumentVersions WHERE"
@@ -252,7 +253,7 @@ class VersionLifecycleTest {
     assertEquals(404, r.status(), r.toString());
     assertEquals("not_found", r.code());
     String object = ContentStore.objectName(t, missing,
-        dev.docstore.idempotency.Fingerprint.sha256Hex(utf8("lost content")));
+        Sha256.hex(utf8("lost content")));
     assertTrue(STACK.local().docstore().content().liveGeneration(object).isEmpty(),
         "the upload made for a request that committed nothing is removed");
   }

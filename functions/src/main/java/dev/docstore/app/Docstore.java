@@ -12,6 +12,8 @@ import com.google.api.gax.grpc.GrpcTransportChannel;
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.cloud.NoCredentials;
+import com.google.cloud.functions.HttpRequest;
+import com.google.cloud.functions.HttpResponse;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.cloud.spanner.DatabaseClient;
 import com.google.cloud.spanner.DatabaseId;
@@ -21,30 +23,54 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import com.google.common.base.Suppliers;
 import com.google.pubsub.v1.TopicName;
+import dev.docstore.api.Operation;
 import dev.docstore.auth.Authenticator;
 import dev.docstore.auth.DevAuthenticator;
 import dev.docstore.auth.FirebaseAuthenticator;
 import dev.docstore.config.Config;
 import dev.docstore.config.ConfigException;
+import dev.docstore.documents.CreateDocumentOperation;
+import dev.docstore.documents.DocumentReads;
 import dev.docstore.failpoints.Failpoints;
+import dev.docstore.http.HttpEndpoint;
+import dev.docstore.http.HttpEndpoints;
+import dev.docstore.http.Routes;
+import dev.docstore.idempotency.Idempotency;
+import dev.docstore.outbox.EventJson;
 import dev.docstore.outbox.EventPublisher;
+import dev.docstore.outbox.OutboxDelivery;
 import dev.docstore.outbox.OutboxRelay;
-import dev.docstore.outbox.OutboxStore;
 import dev.docstore.store.ContentStore;
 import dev.docstore.store.DocumentStore;
+import dev.docstore.store.OutboxStore;
+import dev.docstore.store.UsageStore;
+import dev.docstore.usage.AnalyticsDelivery;
+import dev.docstore.usage.UsageReads;
+import dev.docstore.versions.CreateDocumentVersionOperation;
+import dev.docstore.versions.DeleteDocumentVersionOperation;
+import dev.docstore.versions.ObjectLifecycle;
+import dev.docstore.versions.RestoreDocumentVersionOperation;
+import dev.docstore.versions.SetActiveVersionOperation;
+import dev.docstore.versions.VersionReads;
+import dev.docstore.write.WriteOperation;
 import dev.docstore.write.WriteShape;
+import io.cloudevents.CloudEvent;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The composition root of one function instance: configuration read once, and the clients
- * (Spanner, Storage, Publisher, ObjectMapper) each built once, lazily, on first use. Function
- * classes take one in their constructor; their no-arg constructors use {@link #shared()}.
+ * The composition root of one function instance. Configuration is read once; every object of
+ * the graph (the clients: Spanner, Storage, Publisher, ObjectMapper; the stores, the outbox, the
+ * write shape, the flows, one endpoint per operation) is built once, lazily, on first use, as
+ * Google recommends for functions, and gets exactly what it needs in its constructor. A function
+ * class is one line: {@code Docstore.shared().serve(Operation.X, request, response)}.
  */
 public final class Docstore implements AutoCloseable {
   private static final Duration MIN_PUBLISHER_TOTAL_TIMEOUT = Duration.ofSeconds(10);
@@ -55,16 +81,32 @@ public final class Docstore implements AutoCloseable {
   private final Failpoints failpoints;
   private final Authenticator authenticator;
   private final SpannerOptions spannerOptions;
+  private volatile boolean spannerBuilt;
+  private volatile boolean publisherBuilt;
+  private volatile boolean channelBuilt;
+
+  // ---- the clients ----
   private final Supplier<ObjectMapper> json;
   private final Supplier<Spanner> spanner;
   private final Supplier<DatabaseClient> databaseClient;
   private final Supplier<Storage> storage;
   private final Supplier<ManagedChannel> pubsubChannel;
   private final Supplier<Publisher> publisher;
+
+  // ---- the graph ----
+  private final Supplier<DocumentStore> documents;
+  private final Supplier<ContentStore> content;
+  private final Supplier<OutboxStore> outboxStore;
+  private final Supplier<UsageStore> usageStore;
+  private final Supplier<EventJson> eventJson;
+  private final Supplier<OutboxDelivery> delivery;
+  private final Supplier<OutboxRelay> relay;
   private final Supplier<WriteShape> writeShape;
-  private volatile boolean spannerBuilt;
-  private volatile boolean publisherBuilt;
-  private volatile boolean channelBuilt;
+  private final Supplier<ObjectLifecycle> objects;
+  private final Supplier<HttpEndpoints> endpoints;
+  private final Supplier<AnalyticsDelivery> analytics;
+  private final Map<Operation, Supplier<HttpEndpoint>> endpointByOperation =
+      new EnumMap<>(Operation.class);
 
   private Docstore(Builder b) {
     this.config = b.config;
@@ -74,31 +116,80 @@ public final class Docstore implements AutoCloseable {
         : config.authMode() == Config.AuthMode.DEV ? new DevAuthenticator()
         : new FirebaseAuthenticator(config, clock);
     this.spannerOptions = spannerOptions(config, b.spannerInterceptors);
-    this.json = Suppliers.memoize(() -> newObjectMapper(config));
-    this.spanner = Suppliers.memoize(() -> {
+
+    this.json = lazy(() -> newObjectMapper(config));
+    this.spanner = lazy(() -> {
       ClientCounters.SPANNER.incrementAndGet();
       spannerBuilt = true;
       return spannerOptions.getService();
     });
-    this.databaseClient = Suppliers.memoize(() -> spanner.get().getDatabaseClient(
+    this.databaseClient = lazy(() -> spanner.get().getDatabaseClient(
         DatabaseId.of(config.projectId(), config.spannerInstance(), config.spannerDatabase())));
     Storage injected = b.storage;
-    this.storage = Suppliers.memoize(() -> {
+    this.storage = lazy(() -> {
       ClientCounters.STORAGE.incrementAndGet();
       return injected != null ? injected : newStorage(config);
     });
-    this.pubsubChannel = Suppliers.memoize(() -> {
+    this.pubsubChannel = lazy(() -> {
       channelBuilt = true;
       return ManagedChannelBuilder.forTarget(config.pubsubEmulatorHost().orElseThrow())
           .usePlaintext().build();
     });
-    this.publisher = Suppliers.memoize(this::newPublisher);
-    this.writeShape = Suppliers.memoize(() -> new WriteShape(databaseClient.get(),
-        new EventPublisher(publisher, json.get(), config.publishTimeout()), failpoints,
-        json.get(), clock, config.idempotencyTtl()));
+    this.publisher = lazy(this::newPublisher);
+
+    this.documents = lazy(() -> new DocumentStore(databaseClient.get()));
+    this.content = lazy(() -> new ContentStore(storage.get(), config.contentBucket()));
+    this.outboxStore = lazy(() -> new OutboxStore(databaseClient.get()));
+    this.usageStore = lazy(() -> new UsageStore(databaseClient.get()));
+    this.eventJson = lazy(() -> new EventJson(json.get()));
+    this.delivery = lazy(() -> new OutboxDelivery(
+        new EventPublisher(publisher.get(), eventJson.get(), config.publishTimeout()),
+        outboxStore.get()));
+    this.relay = lazy(() -> new OutboxRelay(outboxStore.get(), delivery.get(), clock,
+        config.outboxGracePeriod()));
+    this.writeShape = lazy(() -> new WriteShape(databaseClient.get(),
+        new Idempotency(config.idempotencyTtl()), delivery.get(), failpoints, json.get(), clock));
+    this.objects = lazy(() -> new ObjectLifecycle(documents.get(), content.get()));
+    this.endpoints = lazy(() -> new HttpEndpoints(config, authenticator, json.get()));
+    this.analytics = lazy(() -> new AnalyticsDelivery(usageStore.get(), json.get(),
+        eventJson.get()));
+    for (Operation op : Operation.values()) {
+      if (op.trigger() != Operation.Trigger.CLOUD_EVENT) {
+        endpointByOperation.put(op, lazy(() -> endpoints.get().endpoint(op, handler(op))));
+      }
+    }
   }
 
-  /** The process-wide instance the no-arg function constructors use. */
+  /** What each HTTP operation runs. A new operation without a line here does not compile. */
+  private HttpEndpoint.Handler handler(Operation op) {
+    long maxContent = config.maxContentBytes();
+    return switch (op) {
+      case CREATE_DOCUMENT -> write(op, new CreateDocumentOperation(content.get(), maxContent));
+      case CREATE_DOCUMENT_VERSION -> write(op,
+          new CreateDocumentVersionOperation(content.get(), objects.get(), maxContent));
+      case SET_ACTIVE_VERSION -> write(op, new SetActiveVersionOperation());
+      case DELETE_DOCUMENT_VERSION -> write(op, new DeleteDocumentVersionOperation(objects.get()));
+      case RESTORE_DOCUMENT_VERSION -> write(op,
+          new RestoreDocumentVersionOperation(documents.get(), content.get(), objects.get()));
+      case GET_DOCUMENT -> Routes.getDocument(new DocumentReads(documents.get()));
+      case LIST_DOCUMENTS -> Routes.listDocuments(new DocumentReads(documents.get()));
+      case GET_VERSION_CONTENT ->
+          Routes.getVersionContent(new VersionReads(documents.get(), content.get()));
+      case GET_USAGE -> Routes.getUsage(new UsageReads(usageStore.get()));
+      case PUBLISH_OUTBOX -> Routes.publishOutbox(relay.get());
+      case ANALYTICS_SUBSCRIBER -> throw new IllegalArgumentException(
+          op.functionName() + " is a CloudEvent function");
+    };
+  }
+
+  private HttpEndpoint.Handler write(Operation op, WriteOperation<?> write) {
+    if (write.operation() != op) {
+      throw new IllegalStateException(op.functionName() + " is bound to another write");
+    }
+    return Routes.write(writeShape.get(), write);
+  }
+
+  /** The process-wide instance the function classes use, built on the first call. */
   public static Docstore shared() {
     Docstore current = shared;
     if (current == null) {
@@ -114,8 +205,8 @@ public final class Docstore implements AutoCloseable {
   }
 
   /**
-   * Makes {@code docstore} the instance that no-arg function constructors use. For hosts that
-   * embed the functions in one JVM: the local stack and the tests.
+   * Makes {@code docstore} the instance that the function classes use. For hosts that embed the
+   * functions in one JVM: the local stack and the tests.
    */
   public static void install(Docstore docstore) {
     shared = docstore;
@@ -124,6 +215,23 @@ public final class Docstore implements AutoCloseable {
   public static Builder builder(Config config) {
     return new Builder(config);
   }
+
+  /** Serves one request of an HTTP operation. */
+  public void serve(Operation operation, HttpRequest request, HttpResponse response)
+      throws IOException {
+    Supplier<HttpEndpoint> endpoint = endpointByOperation.get(operation);
+    if (endpoint == null) {
+      throw new IllegalArgumentException(operation.functionName() + " is not an HTTP function");
+    }
+    endpoint.get().serve(request, response);
+  }
+
+  /** Delivers one analytics CloudEvent to the usage counters. */
+  public void deliver(CloudEvent event) {
+    analytics.get().deliver(event);
+  }
+
+  // ---- for hosts and tests: what they inspect or steer ----
 
   public Config config() {
     return config;
@@ -137,40 +245,12 @@ public final class Docstore implements AutoCloseable {
     return failpoints;
   }
 
-  public Authenticator authenticator() {
-    return authenticator;
-  }
-
-  public ObjectMapper json() {
-    return json.get();
-  }
-
   public DatabaseClient databaseClient() {
     return databaseClient.get();
   }
 
-  public DocumentStore documents() {
-    return new DocumentStore(databaseClient.get());
-  }
-
   public ContentStore content() {
-    return new ContentStore(storage.get(), config.contentBucket());
-  }
-
-  public OutboxStore outbox() {
-    return new OutboxStore(databaseClient.get());
-  }
-
-  public EventPublisher eventPublisher() {
-    return new EventPublisher(publisher, json.get(), config.publishTimeout());
-  }
-
-  public OutboxRelay outboxRelay() {
-    return new OutboxRelay(outbox(), eventPublisher(), clock, config.outboxGracePeriod());
-  }
-
-  public WriteShape writeShape() {
-    return writeShape.get();
+    return content.get();
   }
 
   @Override
@@ -192,6 +272,10 @@ public final class Docstore implements AutoCloseable {
     }
   }
 
+  private static <T> Supplier<T> lazy(Supplier<T> build) {
+    return Suppliers.memoize(build::get);
+  }
+
   private static SpannerOptions spannerOptions(Config config,
       GrpcInterceptorProvider interceptors) {
     SpannerOptions.Builder builder = SpannerOptions.newBuilder()
@@ -203,7 +287,7 @@ public final class Docstore implements AutoCloseable {
     }
     SpannerOptions options = builder.build();
     // Emulator 1.5.28 mishandles multiplexed read-write sessions: concurrent transactions then
-    // fail with "Transaction not found" instead of being retried (FIELD-NOTES, the pom's pin).
+    // fail with "Transaction not found" instead of being retried (docs/EMULATORS.md, the pom's pin).
     if (config.onEmulator() && options.getSessionPoolOptions().getUseMultiplexedSessionForRW()) {
       throw new ConfigException(
           "against the Spanner emulator, set GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS_FOR_RW=false"
@@ -234,7 +318,7 @@ public final class Docstore implements AutoCloseable {
         ? MIN_PUBLISHER_TOTAL_TIMEOUT : config.publishTimeout();
     Publisher.Builder builder = Publisher.newBuilder(
             TopicName.of(config.projectId(), config.analyticsTopic()))
-        // Bounded: the default retries for 10 minutes while Pub/Sub is down (FIELD-NOTES).
+        // Bounded: the default retries for 10 minutes while Pub/Sub is down (docs/EMULATORS.md).
         .setRetrySettings(RetrySettings.newBuilder()
             .setInitialRetryDelayDuration(Duration.ofMillis(50))
             .setRetryDelayMultiplier(2.0)

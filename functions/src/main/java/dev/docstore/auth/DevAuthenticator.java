@@ -1,9 +1,11 @@
 package dev.docstore.auth;
 
 import com.google.cloud.functions.HttpRequest;
+import dev.docstore.api.Caller;
+import dev.docstore.api.Unauthenticated;
 
 /**
- * Local development only: trusts X-Tenant-Id and X-User-Id. {@code Config} refuses to start
+ * Local development only: trusts X-Tenant-Id and X-User-Id. {@code Config} refuses to exist
  * with AUTH_MODE=dev unless an emulator host is configured.
  */
 public final class DevAuthenticator implements Authenticator {

@@ -10,9 +10,10 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.docstore.api.Caller;
+import dev.docstore.api.Unauthenticated;
+import dev.docstore.api.Unavailable;
 import dev.docstore.config.Config;
-import dev.docstore.http.ApiException;
-import dev.docstore.http.ErrorCode;
 import java.net.URI;
 import java.text.ParseException;
 import java.time.Clock;
@@ -65,7 +66,7 @@ public final class FirebaseAuthenticator implements Authenticator {
     try {
       claims = processor.process(token, null);
     } catch (KeySourceException e) {
-      throw new ApiException(ErrorCode.UNAVAILABLE, "token certificates are unavailable");
+      throw new Unavailable("token certificates are unavailable");
     } catch (ParseException | BadJOSEException | JOSEException e) {
       throw new Unauthenticated("invalid token");
     }

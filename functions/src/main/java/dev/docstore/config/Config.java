@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The environment of DESIGN.md, read once into typed values. Everything that reads configuration
- * takes this object; only {@link #fromEnv(Map)} looks at variables, so tests pass their own map.
+ * The environment (docs/CONTRACT.md, "Configuration"), read once into typed values. Everything
+ * that reads configuration takes this object; only {@link #fromEnv(Map)} looks at variables, so
+ * tests pass their own map.
  */
 public record Config(
     String projectId,
@@ -36,6 +37,30 @@ public record Config(
     DEV
   }
 
+  /**
+   * The one emulator guard: development-only switches refuse to run anywhere but against the
+   * emulator. In the compact constructor, so no Config (from the environment or derived from
+   * another) can exist without it holding.
+   */
+  public Config {
+    if (!failpointsEnabled && !failpoints.isBlank()) {
+      throw new ConfigException("FAILPOINTS is set but FAILPOINTS_ENABLED is not true");
+    }
+    if (spannerEmulatorHost.isEmpty()) {
+      if (authMode == AuthMode.DEV) {
+        throw new ConfigException(
+            "AUTH_MODE=dev is for local development only and needs SPANNER_EMULATOR_HOST;"
+                + " refusing to start without an emulator");
+      }
+      if (failpointsEnabled || !failpoints.isBlank()) {
+        throw new ConfigException(
+            "FAILPOINTS_ENABLED/FAILPOINTS are for tests against the emulator only and need"
+                + " SPANNER_EMULATOR_HOST; refusing to start with failpoints configured");
+      }
+    }
+    allowedOrigins = List.copyOf(allowedOrigins);
+  }
+
   public static final Duration MIN_TTL = Duration.ofHours(1);
   public static final Duration MAX_TTL = Duration.ofHours(72);
   public static final long DEFAULT_MAX_CONTENT_BYTES = 5L * 1024 * 1024;
@@ -48,8 +73,7 @@ public record Config(
     String project = get(env, "GOOGLE_CLOUD_PROJECT").orElse("docstore-local");
     Optional<String> spannerEmulator = get(env, "SPANNER_EMULATOR_HOST");
     AuthMode authMode = parseAuthMode(get(env, "AUTH_MODE").orElse(null), spannerEmulator);
-    Config config =
-        new Config(
+    return new Config(
             project,
             get(env, "SPANNER_INSTANCE").orElse("local"),
             get(env, "SPANNER_DATABASE").orElse("docstore"),
@@ -69,8 +93,6 @@ public record Config(
             parseDuration(env, "PUBLISH_TIMEOUT", Duration.ofSeconds(5)),
             parseDuration(env, "OUTBOX_GRACE_PERIOD", Duration.ofSeconds(30)),
             get(env, "ALLOWED_ORIGINS").map(Config::splitList).orElse(List.of()));
-    config.checkGuards();
-    return config;
   }
 
   public boolean onEmulator() {
@@ -82,23 +104,6 @@ public record Config(
         idempotencyTtl, maxContentBytes, authMode, authIssuer, authAudience, authCertsUrl,
         failpointsEnabled, failpoints, spannerEmulatorHost, pubsubEmulatorHost,
         storageEmulatorHost, publishTimeout, outboxGracePeriod, allowedOrigins);
-  }
-
-  /** Development-only switches refuse to run anywhere but against the emulator. */
-  private void checkGuards() {
-    if (onEmulator()) {
-      return;
-    }
-    if (authMode == AuthMode.DEV) {
-      throw new ConfigException(
-          "AUTH_MODE=dev is for local development only and needs SPANNER_EMULATOR_HOST;"
-              + " refusing to start without an emulator");
-    }
-    if (failpointsEnabled || !failpoints.isBlank()) {
-      throw new ConfigException(
-          "FAILPOINTS_ENABLED/FAILPOINTS are for tests against the emulator only and need"
-              + " SPANNER_EMULATOR_HOST; refusing to start with failpoints configured");
-    }
   }
 
   private static AuthMode parseAuthMode(String value, Optional<String> emulator) {

@@ -2,10 +2,10 @@ package dev.docstore.failpoints;
 
 import com.google.cloud.spanner.ErrorCode;
 import com.google.cloud.spanner.SpannerExceptionFactory;
+import dev.docstore.api.Failpoint;
+import dev.docstore.api.Operation;
 import dev.docstore.config.Config;
 import dev.docstore.config.ConfigException;
-import dev.docstore.write.WriteOperation;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,18 +13,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Named fault-injection points, {@code {function}.{step}}, between the steps of every write.
+ * Armed fault injection at the {@link Failpoint}s the operation catalog declares.
  *
- * <p>They work only with FAILPOINTS_ENABLED=true against an emulator; {@link Config} refuses to
- * start when they are configured anywhere else. When nothing is armed, {@link #hit} costs one
- * volatile read.
+ * <p>A {@link Config} exists only if failpoints are off or an emulator host is set (its one
+ * emulator guard), so here they are either disabled or allowed. When nothing is armed,
+ * {@link #hit} costs one volatile read.
  */
 public final class Failpoints {
   private static final Pattern ACTION =
       Pattern.compile("(?:(\\d+)\\*)?(error|abort|off|delay\\((\\d+)\\))");
 
   private final boolean enabled;
-  private final Map<String, Armed> armed = new ConcurrentHashMap<>();
+  private final Map<Failpoint, Armed> armed = new ConcurrentHashMap<>();
   private volatile boolean anyArmed;
 
   private Failpoints(boolean enabled) {
@@ -37,29 +37,11 @@ public final class Failpoints {
 
   public static Failpoints from(Config config) {
     if (!config.failpointsEnabled()) {
-      if (!config.failpoints().isBlank()) {
-        throw new ConfigException("FAILPOINTS is set but FAILPOINTS_ENABLED is not true");
-      }
       return disabled();
-    }
-    if (!config.onEmulator()) {
-      throw new ConfigException("failpoints need an emulator host (SPANNER_EMULATOR_HOST)");
     }
     Failpoints failpoints = new Failpoints(true);
     failpoints.configure(config.failpoints());
     return failpoints;
-  }
-
-  /**
-   * Every failpoint that exists, derived from the write operations, so a test matrix iterates
-   * them without a hand-kept list.
-   */
-  public static List<Failpoint> registry() {
-    return WriteOperation.allFailpoints();
-  }
-
-  private static boolean known(String name) {
-    return registry().stream().anyMatch(f -> f.name().equals(name));
   }
 
   /** Arms points from {@code name=action;name=action}, the FAILPOINTS syntax. */
@@ -76,13 +58,16 @@ public final class Failpoints {
     }
   }
 
-  /** Arms one point, e.g. {@code set("createDocument.beforeCommit", "2*error")}. */
+  /** Arms one point by name, e.g. {@code set("createDocument.beforeCommit", "2*error")}. */
   public void set(String name, String action) {
+    set(Operation.failpointNamed(name)
+        .orElseThrow(() -> new ConfigException("unknown failpoint '" + name + "'")), action);
+  }
+
+  /** Arms one point, e.g. {@code set(CREATE_DOCUMENT.failpoint(BEFORE_COMMIT), "2*error")}. */
+  public void set(Failpoint point, String action) {
     if (!enabled) {
       throw new IllegalStateException("failpoints are disabled in this process");
-    }
-    if (!known(name)) {
-      throw new ConfigException("unknown failpoint '" + name + "'");
     }
     Matcher m = ACTION.matcher(action);
     if (!m.matches()) {
@@ -91,7 +76,7 @@ public final class Failpoints {
               + " optionally with a count such as 2*error");
     }
     if (m.group(2).equals("off")) {
-      armed.remove(name);
+      armed.remove(point);
     } else {
       int count;
       long delay;
@@ -103,8 +88,9 @@ public final class Failpoints {
         throw new ConfigException(
             "failpoint action '" + action + "' has a count or delay that is too large");
       }
-      String kind = m.group(2).startsWith("delay") ? "delay" : m.group(2);
-      armed.put(name, new Armed(kind, delay, new AtomicInteger(count)));
+      Kind kind = m.group(2).startsWith("delay") ? Kind.DELAY
+          : m.group(2).equals("abort") ? Kind.ABORT : Kind.ERROR;
+      armed.put(point, new Armed(kind, delay, new AtomicInteger(count)));
     }
     anyArmed = !armed.isEmpty();
   }
@@ -115,27 +101,28 @@ public final class Failpoints {
   }
 
   /** Fires the point if armed. */
-  public void hit(String name) {
+  public void hit(Failpoint point) {
     if (!anyArmed) {
       return;
     }
-    Armed point = armed.get(name);
-    if (point == null || point.remaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) <= 0) {
+    Armed armedPoint = armed.get(point);
+    if (armedPoint == null
+        || armedPoint.remaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) <= 0) {
       return;
     }
-    switch (point.kind) {
-      case "error" -> throw new FailpointException(name);
-      case "abort" -> throw SpannerExceptionFactory.newSpannerException(
-          ErrorCode.ABORTED, "failpoint " + name);
-      case "delay" -> sleep(point.delayMillis);
-      default -> throw new IllegalStateException(point.kind);
+    switch (armedPoint.kind) {
+      case ERROR -> throw new FailpointException(point.name());
+      case ABORT -> throw SpannerExceptionFactory.newSpannerException(
+          ErrorCode.ABORTED, "failpoint " + point.name());
+      case DELAY -> sleep(armedPoint.delayMillis);
+      default -> throw new IllegalStateException(armedPoint.kind.name());
     }
   }
 
-  /** Whether {@code name} is armed to fail now, for post-commit points that skip a step. */
-  public boolean fires(String name) {
+  /** Whether {@code point} is armed to fail now, for post-commit points that skip a step. */
+  public boolean fires(Failpoint point) {
     try {
-      hit(name);
+      hit(point);
       return false;
     } catch (RuntimeException e) {
       return true;
@@ -150,5 +137,7 @@ public final class Failpoints {
     }
   }
 
-  private record Armed(String kind, long delayMillis, AtomicInteger remaining) {}
+  private enum Kind { ERROR, ABORT, DELAY }
+
+  private record Armed(Kind kind, long delayMillis, AtomicInteger remaining) {}
 }

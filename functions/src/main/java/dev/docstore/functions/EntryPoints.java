@@ -1,40 +1,49 @@
 package dev.docstore.functions;
 
+import dev.docstore.api.Operation;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Every function entry point of the deployable jar: the local stack serves exactly these, and
- * the Terraform consistency test checks that each one is deployed under the same name.
+ * Every function entry point of the deployable jar: each operation of the catalog with the class
+ * that serves it. The local stack serves exactly these, and the Terraform consistency test checks
+ * that each one is deployed under its name and class.
  */
 public final class EntryPoints {
-  /** How a function is triggered and who may call it. */
-  public enum Kind {
-    /** Called by the frontend; verifies ID tokens itself, so deployed with public access. */
-    HTTP_PUBLIC,
-    /** Called only by Cloud Scheduler, through IAM. */
-    HTTP_PRIVATE,
-    /** A CloudEvent function, triggered through Eventarc. */
-    CLOUD_EVENT
+  public record EntryPoint(Operation operation, Class<?> target) {
+    public String name() {
+      return operation.functionName();
+    }
+
+    public String method() {
+      return operation.method();
+    }
+
+    public Operation.Trigger trigger() {
+      return operation.trigger();
+    }
   }
 
-  public record EntryPoint(String name, Class<?> target, Kind kind, String method) {}
-
-  public static final List<EntryPoint> ALL = List.of(
-      new EntryPoint("createDocument", CreateDocument.class, Kind.HTTP_PUBLIC, "POST"),
-      new EntryPoint("createDocumentVersion", CreateDocumentVersion.class, Kind.HTTP_PUBLIC,
-          "POST"),
-      new EntryPoint("setActiveVersion", SetActiveVersion.class, Kind.HTTP_PUBLIC, "POST"),
-      new EntryPoint("deleteDocumentVersion", DeleteDocumentVersion.class, Kind.HTTP_PUBLIC,
-          "POST"),
-      new EntryPoint("restoreDocumentVersion", RestoreDocumentVersion.class, Kind.HTTP_PUBLIC,
-          "POST"),
-      new EntryPoint("getDocument", GetDocument.class, Kind.HTTP_PUBLIC, "GET"),
-      new EntryPoint("listDocuments", ListDocuments.class, Kind.HTTP_PUBLIC, "GET"),
-      new EntryPoint("getVersionContent", GetVersionContent.class, Kind.HTTP_PUBLIC, "GET"),
-      new EntryPoint("getUsage", GetUsage.class, Kind.HTTP_PUBLIC, "GET"),
-      new EntryPoint("publishOutbox", PublishOutbox.class, Kind.HTTP_PRIVATE, "POST"),
-      new EntryPoint("analyticsSubscriber", AnalyticsSubscriber.class, Kind.CLOUD_EVENT,
-          "POST"));
+  public static final List<EntryPoint> ALL = Arrays.stream(Operation.values())
+      .map(op -> new EntryPoint(op, target(op)))
+      .toList();
 
   private EntryPoints() {}
+
+  /** A new operation without its class here does not compile. */
+  private static Class<?> target(Operation op) {
+    return switch (op) {
+      case CREATE_DOCUMENT -> CreateDocument.class;
+      case CREATE_DOCUMENT_VERSION -> CreateDocumentVersion.class;
+      case SET_ACTIVE_VERSION -> SetActiveVersion.class;
+      case DELETE_DOCUMENT_VERSION -> DeleteDocumentVersion.class;
+      case RESTORE_DOCUMENT_VERSION -> RestoreDocumentVersion.class;
+      case GET_DOCUMENT -> GetDocument.class;
+      case LIST_DOCUMENTS -> ListDocuments.class;
+      case GET_VERSION_CONTENT -> GetVersionContent.class;
+      case GET_USAGE -> GetUsage.class;
+      case PUBLISH_OUTBOX -> PublishOutbox.class;
+      case ANALYTICS_SUBSCRIBER -> AnalyticsSubscriber.class;
+    };
+  }
 }

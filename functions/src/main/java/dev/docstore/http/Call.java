@@ -3,8 +3,12 @@ package dev.docstore.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.functions.HttpRequest;
 import com.google.common.net.MediaType;
-import dev.docstore.auth.Caller;
+import dev.docstore.api.Caller;
+import dev.docstore.api.InvalidRequest;
+import dev.docstore.api.PayloadTooLarge;
+import dev.docstore.api.UnsupportedMediaType;
 import dev.docstore.idempotency.IdempotencyKey;
+import dev.docstore.input.JsonBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -46,10 +50,10 @@ public final class Call {
     try {
       type = MediaType.parse(contentType);
     } catch (IllegalArgumentException e) {
-      throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send application/json");
+      throw new UnsupportedMediaType("send application/json");
     }
     if (!type.withoutParameters().equals(MediaType.create("application", "json"))) {
-      throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send application/json");
+      throw new UnsupportedMediaType("send application/json");
     }
     if (request.getContentLength() > maxBodyBytes) {
       throw tooLarge();
@@ -63,21 +67,21 @@ public final class Call {
       return Optional.empty();
     }
     if (values.size() > 1) {
-      throw ApiException.invalid("'" + name + "' is given more than once");
+      throw new InvalidRequest("'" + name + "' is given more than once");
     }
     return Optional.of(values.get(0));
   }
 
   public String requiredQuery(String name) {
     return query(name).filter(v -> !v.isEmpty())
-        .orElseThrow(() -> ApiException.invalid("'" + name + "' is required"));
+        .orElseThrow(() -> new InvalidRequest("'" + name + "' is required"));
   }
 
   /** Rejects query parameters other than the listed ones. */
   public void allowQuery(String... names) {
     for (String present : request.getQueryParameters().keySet()) {
       if (!List.of(names).contains(present)) {
-        throw ApiException.invalid("unknown query parameter");
+        throw new InvalidRequest("unknown query parameter");
       }
     }
   }
@@ -94,11 +98,11 @@ public final class Call {
       }
       return bytes;
     } catch (IOException e) {
-      throw ApiException.invalid("the body could not be read");
+      throw new InvalidRequest("the body could not be read");
     }
   }
 
-  private static ApiException tooLarge() {
-    return new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is too large");
+  private static PayloadTooLarge tooLarge() {
+    return new PayloadTooLarge("the request body is too large");
   }
 }

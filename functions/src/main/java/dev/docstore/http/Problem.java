@@ -1,26 +1,61 @@
 package dev.docstore.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.docstore.api.Condition;
 
-/** RFC 9457 problem details: {type, title, status, detail, code, requestId}. */
-public final class Problem {
-  public static final String CONTENT_TYPE = "application/problem+json";
+/**
+ * RFC 9457 problem details, {@code {type, title, status, detail, code, requestId}}: the one
+ * mapping of a {@link Condition} to its HTTP status and title.
+ */
+final class Problem {
+  static final String CONTENT_TYPE = "application/problem+json";
   private static final String TYPE_BASE = "https://docstore.dev/problems/";
 
   private Problem() {}
 
-  public static byte[] body(ObjectMapper json, ErrorCode code, String detail, String requestId) {
+  static int status(Condition condition) {
+    return switch (condition) {
+      case INVALID_REQUEST -> 400;
+      case UNAUTHENTICATED -> 401;
+      case NOT_FOUND -> 404;
+      case METHOD_NOT_ALLOWED -> 405;
+      case IDEMPOTENCY_KEY_REUSED, VERSION_IS_ACTIVE, VERSION_STATE -> 409;
+      case PAYLOAD_TOO_LARGE -> 413;
+      case UNSUPPORTED_MEDIA_TYPE -> 415;
+      case INTERNAL -> 500;
+      case UNAVAILABLE -> 503;
+    };
+  }
+
+  static String title(Condition condition) {
+    return switch (condition) {
+      case INVALID_REQUEST -> "Invalid request";
+      case UNAUTHENTICATED -> "Unauthenticated";
+      case NOT_FOUND -> "Not found";
+      case METHOD_NOT_ALLOWED -> "Method not allowed";
+      case IDEMPOTENCY_KEY_REUSED -> "Idempotency key reused";
+      case VERSION_IS_ACTIVE -> "Version is active";
+      case VERSION_STATE -> "Version state conflict";
+      case PAYLOAD_TOO_LARGE -> "Payload too large";
+      case UNSUPPORTED_MEDIA_TYPE -> "Unsupported media type";
+      case INTERNAL -> "Internal error";
+      case UNAVAILABLE -> "Service unavailable";
+    };
+  }
+
+  static byte[] body(ObjectMapper json, Condition condition, String detail, String requestId) {
     ObjectNode node = json.createObjectNode();
-    node.put("type", TYPE_BASE + code.code());
-    node.put("title", code.title());
-    node.put("status", code.status());
+    node.put("type", TYPE_BASE + condition.code());
+    node.put("title", title(condition));
+    node.put("status", status(condition));
     node.put("detail", detail);
-    node.put("code", code.code());
+    node.put("code", condition.code());
     node.put("requestId", requestId);
     try {
       return json.writeValueAsBytes(node);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise a problem", e);
     }
   }

@@ -1,43 +1,38 @@
 package dev.docstore.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.docstore.write.WriteResult;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A response to write: status, content type, body and extra headers. */
-public record Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
-  public static final String JSON = "application/json";
+/**
+ * A response to write: status, content type, body (bytes, or a JSON tree the endpoint
+ * serialises) and extra headers.
+ */
+public record Reply(int status, String contentType, byte[] bytes, JsonNode json,
+    Map<String, String> headers) {
+  static final String JSON = "application/json";
+  static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
-  public static Reply json(int status, String body) {
-    return new Reply(status, JSON, body.getBytes(StandardCharsets.UTF_8), Map.of());
-  }
-
-  public static Reply json(int status, byte[] body) {
-    return new Reply(status, JSON, body, Map.of());
-  }
-
-  public static Reply json(com.fasterxml.jackson.databind.ObjectMapper json, int status,
-      com.fasterxml.jackson.databind.JsonNode body) {
-    try {
-      return json(status, json.writeValueAsBytes(body));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise a response", e);
-    }
+  public static Reply json(int status, JsonNode body) {
+    return new Reply(status, JSON, null, body, Map.of());
   }
 
   public static Reply bytes(String contentType, byte[] body) {
-    return new Reply(200, contentType, body, Map.of());
+    return new Reply(200, contentType, body, null, Map.of());
   }
 
-  /** A write's answer; a replay carries Idempotent-Replayed: true. */
-  public static Reply write(dev.docstore.write.WriteResult result) {
-    Reply reply = json(result.status(), result.body());
-    return result.replayed() ? reply.withHeader(HttpEndpoint.REPLAYED_HEADER, "true") : reply;
+  /** A write's answer, byte for byte what was stored; a replay carries Idempotent-Replayed. */
+  public static Reply write(WriteResult result) {
+    Reply reply = new Reply(result.status(), JSON,
+        result.body().getBytes(StandardCharsets.UTF_8), null, Map.of());
+    return result.replayed() ? reply.withHeader(REPLAYED_HEADER, "true") : reply;
   }
 
   public Reply withHeader(String name, String value) {
     Map<String, String> copy = new LinkedHashMap<>(headers);
     copy.put(name, value);
-    return new Reply(status, contentType, body, copy);
+    return new Reply(status, contentType, bytes, json, copy);
   }
 }

@@ -1,11 +1,9 @@
 package dev.docstore.idempotency;
 
-import dev.docstore.http.ApiException;
+import dev.docstore.api.InvalidRequest;
+import dev.docstore.api.Operation;
+import dev.docstore.input.Sha256;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.erdtman.jcs.JsonCanonicalizer;
 
 /**
@@ -15,25 +13,13 @@ import org.erdtman.jcs.JsonCanonicalizer;
 public final class Fingerprint {
   private Fingerprint() {}
 
-  public static String of(String operation, byte[] jsonBody) {
+  public static String of(Operation operation, byte[] jsonBody) {
     String canonical;
     try {
       canonical = new JsonCanonicalizer(jsonBody).getEncodedString();
     } catch (IOException | RuntimeException e) {
-      throw ApiException.invalid("the body is not valid JSON");
+      throw new InvalidRequest("the body is not valid JSON");
     }
-    return sha256Hex(operation + "\n" + canonical);
-  }
-
-  public static String sha256Hex(String text) {
-    return sha256Hex(text.getBytes(StandardCharsets.UTF_8));
-  }
-
-  public static String sha256Hex(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
+    return Sha256.hex(operation.functionName() + "\n" + canonical);
   }
 }

@@ -1,6 +1,6 @@
 package dev.docstore.idempotency;
 
-import dev.docstore.http.ApiException;
+import dev.docstore.api.InvalidRequest;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,11 +17,11 @@ public final class IdempotencyKey {
       return Optional.empty();
     }
     if (headerValues.size() > 1) {
-      throw ApiException.invalid("send one Idempotency-Key header");
+      throw new InvalidRequest("send one Idempotency-Key header");
     }
     String key = headerValues.get(0);
     if (!valid(key)) {
-      throw ApiException.invalid(
+      throw new InvalidRequest(
           "Idempotency-Key must be 1-255 visible ASCII characters (0x21-0x7E)");
     }
     return Optional.of(key);

@@ -54,6 +54,12 @@ public final class WriteLog {
         kv("durationMs", elapsedMillis()), kv("eventId", eventId), kv("reason", reason), cause);
   }
 
+  /** The event went out, but its row stays pending: a relay run may publish it again. */
+  public void markFailed(String eventId, String reason) {
+    LOG.warn("PUBLISH not marked; the outbox relay may publish it again", kv("attempt", attempt),
+        kv("durationMs", elapsedMillis()), kv("eventId", eventId), kv("reason", reason));
+  }
+
   public void publishSkipped(String eventId, String reason) {
     LOG.warn("PUBLISH skipped; the outbox relay will publish it later", kv("attempt", attempt),
         kv("durationMs", elapsedMillis()), kv("eventId", eventId), kv("reason", reason));
@@ -67,6 +73,12 @@ public final class WriteLog {
   public void storageFailed(String step, String result) {
     LOG.warn("STORAGE " + step + " failed", kv("attempt", attempt),
         kv("durationMs", elapsedMillis()), kv("result", result));
+  }
+
+  /** A post-commit step that an armed failpoint skipped; what it left is repaired later. */
+  public void stepSkipped(String step) {
+    LOG.warn("STEP " + step + " skipped by failpoint", kv("attempt", attempt),
+        kv("durationMs", elapsedMillis()));
   }
 
   public void documentId(String documentId) {

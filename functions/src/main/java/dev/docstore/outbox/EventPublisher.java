@@ -1,14 +1,14 @@
 package dev.docstore.outbox;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
+import dev.docstore.failure.Failure;
+import dev.docstore.store.AnalyticsEvent;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
  * Publishes analytics events with a bounded wait: Cloud Functions gives no CPU after the
@@ -16,11 +16,11 @@ import java.util.function.Supplier;
  * keys: with them the client retries forever when Pub/Sub is down.
  */
 public final class EventPublisher {
-  private final Supplier<Publisher> publisher;
-  private final ObjectMapper json;
+  private final Publisher publisher;
+  private final EventJson json;
   private final Duration timeout;
 
-  public EventPublisher(Supplier<Publisher> publisher, ObjectMapper json, Duration timeout) {
+  public EventPublisher(Publisher publisher, EventJson json, Duration timeout) {
     this.publisher = publisher;
     this.json = json;
     this.timeout = timeout;
@@ -29,31 +29,23 @@ public final class EventPublisher {
   /** The message id, or throws {@link PublishFailed} after at most the configured timeout. */
   public String publish(AnalyticsEvent event) {
     PubsubMessage message = PubsubMessage.newBuilder()
-        .setData(ByteString.copyFrom(event.toJson(json)))
+        .setData(ByteString.copyFrom(json.write(event)))
         .putAttributes("type", event.type())
         .putAttributes("tenantId", event.tenantId())
         .putAttributes("eventId", event.eventId())
         .build();
     try {
-      return publisher.get().publish(message).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return publisher.publish(message).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PublishFailed("interrupted", e);
     } catch (TimeoutException e) {
       throw new PublishFailed("timeout", e);
     } catch (ExecutionException e) {
-      throw new PublishFailed(describe(e.getCause()), e.getCause());
+      throw new PublishFailed(Failure.of(e.getCause()).code(), e.getCause());
     } catch (RuntimeException e) {
-      throw new PublishFailed(describe(e), e);
+      throw new PublishFailed(Failure.of(e).code(), e);
     }
-  }
-
-  /** A short, content-free reason: the gRPC status code where there is one. */
-  private static String describe(Throwable cause) {
-    if (cause instanceof com.google.api.gax.rpc.ApiException api) {
-      return api.getStatusCode().getCode().name();
-    }
-    return cause == null ? "error" : cause.getClass().getSimpleName();
   }
 
   /** The event was not published; the outbox row stays pending for the relay. */
@@ -65,6 +57,7 @@ public final class EventPublisher {
       this.reason = reason;
     }
 
+    /** A short, content-free reason: the gRPC status code where there is one. */
     public String reason() {
       return reason;
     }

@@ -1,6 +1,11 @@
 package dev.docstore.outbox;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import com.google.cloud.Timestamp;
+import dev.docstore.outbox.OutboxDelivery.Delivery;
+import dev.docstore.store.AnalyticsEvent;
+import dev.docstore.store.OutboxStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,11 +13,10 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 /**
  * Republishes outbox events whose post-commit publish did not happen (Pub/Sub down, a crash, a
- * timeout), once they are older than the grace period, in batches, marking each one.
+ * timeout), once they are older than the grace period, in batches, through the same
+ * {@link OutboxDelivery} as the write path.
  *
  * <p>Two concurrent runs are harmless: both may publish the same event, the mark is idempotent,
  * and the subscriber dedupes by eventId. The grace period keeps the relay from racing a write
@@ -24,14 +28,14 @@ public final class OutboxRelay {
   private static final int MAX_BATCHES = 20;
 
   private final OutboxStore outbox;
-  private final EventPublisher publisher;
+  private final OutboxDelivery delivery;
   private final Clock clock;
   private final Duration gracePeriod;
 
-  public OutboxRelay(OutboxStore outbox, EventPublisher publisher, Clock clock,
+  public OutboxRelay(OutboxStore outbox, OutboxDelivery delivery, Clock clock,
       Duration gracePeriod) {
     this.outbox = outbox;
-    this.publisher = publisher;
+    this.delivery = delivery;
     this.clock = clock;
     this.gracePeriod = gracePeriod;
   }
@@ -46,23 +50,33 @@ public final class OutboxRelay {
     int failed = 0;
     for (int batch = 0; batch < MAX_BATCHES; batch++) {
       List<AnalyticsEvent> pending = outbox.pendingBefore(before, BATCH_SIZE);
+      boolean unmarked = false;
       for (AnalyticsEvent event : pending) {
-        try {
-          String messageId = publisher.publish(event);
-          outbox.markPublished(event.tenantId(), event.eventId());
-          published++;
-          LOG.info("RELAY published", kv("tenantId", event.tenantId()),
+        Delivery result = delivery.deliver(event);
+        switch (result.status()) {
+          case PUBLISHED -> LOG.info("RELAY published", kv("tenantId", event.tenantId()),
               kv("eventId", event.eventId()), kv("requestId", event.requestId()),
-              kv("messageId", messageId));
-        } catch (EventPublisher.PublishFailed e) {
-          failed++;
-          LOG.warn("RELAY publish failed; will retry on the next run",
+              kv("messageId", result.messageId()));
+          case PUBLISHED_UNMARKED -> LOG.warn("RELAY published; the mark failed, so a later"
+                  + " run may publish it again", kv("tenantId", event.tenantId()),
+              kv("eventId", event.eventId()), kv("requestId", event.requestId()),
+              kv("messageId", result.messageId()), kv("reason", result.reason()));
+          case NOT_PUBLISHED -> LOG.warn("RELAY publish failed; will retry on the next run",
               kv("tenantId", event.tenantId()), kv("eventId", event.eventId()),
-              kv("requestId", event.requestId()), kv("reason", e.reason()));
+              kv("requestId", event.requestId()), kv("reason", result.reason()));
+          default -> throw new IllegalStateException(result.status().name());
         }
+        if (result.published()) {
+          published++;
+        } else {
+          failed++;
+        }
+        unmarked |= result.status() == OutboxDelivery.Status.PUBLISHED_UNMARKED;
       }
-      // A batch with failures means Pub/Sub is unwell: stop rather than time out on each row.
-      if (pending.size() < BATCH_SIZE || failed > 0) {
+      // Each event of the batch was tried, whatever happened to the others. Then a failed
+      // publish means Pub/Sub is unwell, and a failed mark means the next batch would read the
+      // same rows again: either way, stop until the next run.
+      if (pending.size() < BATCH_SIZE || failed > 0 || unmarked) {
         break;
       }
     }

@@ -1,15 +1,17 @@
 package dev.docstore.write;
 
 import com.google.cloud.Timestamp;
+import dev.docstore.api.Operation;
+import dev.docstore.api.Step;
 import dev.docstore.failpoints.Failpoints;
 
 /** What a flow may use while deciding: the attempt's clock reading and its own failpoints. */
 public final class TxContext {
   private final Timestamp now;
-  private final WriteOperation operation;
+  private final Operation operation;
   private final Failpoints failpoints;
 
-  TxContext(Timestamp now, WriteOperation operation, Failpoints failpoints) {
+  TxContext(Timestamp now, Operation operation, Failpoints failpoints) {
     this.now = now;
     this.operation = operation;
     this.failpoints = failpoints;
@@ -19,8 +21,8 @@ public final class TxContext {
     return now;
   }
 
-  /** Fires {@code {function}.{step}} if it is armed. */
-  public void failpoint(String step) {
-    failpoints.hit(operation.point(step));
+  /** Fires this write's failpoint at {@code step}, if it is armed. */
+  public void failpoint(Step step) {
+    failpoints.hit(operation.failpoint(step));
   }
 }

@@ -6,8 +6,8 @@ import dev.docstore.store.Subquery;
 import java.util.List;
 
 /**
- * One write operation, as the steps the {@link WriteShape} runs. A flow never opens a
- * transaction, publishes or logs boundaries itself.
+ * One write request, as the steps the {@link WriteShape} runs. A flow never opens a transaction,
+ * checks a key, publishes, logs boundaries or fires the shared failpoints itself.
  */
 public interface WriteFlow {
   /** The document the write is about, known before the transaction (for logs). */
@@ -31,8 +31,8 @@ public interface WriteFlow {
 
   /**
    * Decides from the rows read. Runs once per attempt, so it has no effect outside Spanner.
-   * Throws {@link dev.docstore.http.ApiException} to reject the request (the transaction rolls
-   * back and nothing is stored).
+   * Throws a {@link dev.docstore.api.DocstoreException} to refuse the request (the transaction
+   * rolls back and nothing is stored).
    */
   Change decide(Struct rows, TxContext tx);
 }

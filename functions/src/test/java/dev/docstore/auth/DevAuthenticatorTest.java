@@ -3,7 +3,8 @@ package dev.docstore.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.docstore.auth.Authenticator.Unauthenticated;
+import dev.docstore.api.Caller;
+import dev.docstore.api.Unauthenticated;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

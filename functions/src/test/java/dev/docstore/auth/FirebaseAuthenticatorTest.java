@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.docstore.auth.Authenticator.Unauthenticated;
+import dev.docstore.api.Caller;
+import dev.docstore.api.Unauthenticated;
 import dev.docstore.config.Config;
-import dev.docstore.http.ApiException;
-import dev.docstore.http.ErrorCode;
+import dev.docstore.api.Condition;
+import dev.docstore.api.DocstoreException;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
@@ -162,9 +163,9 @@ class FirebaseAuthenticatorTest {
     TestTokens.CertServer down = new TestTokens.CertServer().status(500);
     try (down) {
       FirebaseAuthenticator broken = new FirebaseAuthenticator(config(down.url()), clock);
-      ApiException e = assertThrows(ApiException.class,
+      DocstoreException e = assertThrows(DocstoreException.class,
           () -> broken.authenticate(FakeRequest.bearer(KEY.sign(claims().build()))));
-      assertEquals(ErrorCode.UNAVAILABLE, e.code());
+      assertEquals(Condition.UNAVAILABLE, e.condition());
     }
   }
 }

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.spanner.ErrorCode;
 import com.google.cloud.spanner.SpannerException;
+import dev.docstore.api.Failpoint;
+import dev.docstore.api.Operation;
+import dev.docstore.api.Step;
 import dev.docstore.config.Config;
 import dev.docstore.config.ConfigException;
 import java.util.HashMap;
@@ -20,10 +23,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The FAILPOINTS syntax, what each action does, and where failpoints are refused. */
 class FailpointsTest {
-  private static final String CREATE_CHECK = "createDocument.afterIdempotencyCheck";
-  private static final String CREATE_COMMIT = "createDocument.beforeCommit";
-  private static final String CREATE_PUBLISH = "createDocument.afterCommitBeforePublish";
-  private static final String ACTIVATE_COMMIT = "setActiveVersion.beforeCommit";
+  private static final Failpoint CREATE_CHECK =
+      Operation.CREATE_DOCUMENT.failpoint(Step.AFTER_IDEMPOTENCY_CHECK);
+  private static final Failpoint CREATE_COMMIT =
+      Operation.CREATE_DOCUMENT.failpoint(Step.BEFORE_COMMIT);
+  private static final Failpoint CREATE_PUBLISH =
+      Operation.CREATE_DOCUMENT.failpoint(Step.AFTER_COMMIT_BEFORE_PUBLISH);
+  private static final Failpoint ACTIVATE_COMMIT =
+      Operation.SET_ACTIVE_VERSION.failpoint(Step.BEFORE_COMMIT);
 
   private static Failpoints armed(String spec) {
     Map<String, String> env = new HashMap<>();
@@ -35,7 +42,7 @@ class FailpointsTest {
 
   @Test
   void registryHasTheDesignsPointsForEveryWrite() {
-    Set<String> names = Failpoints.registry().stream().map(Failpoint::name)
+    Set<String> names = Operation.allFailpoints().stream().map(Failpoint::name)
         .collect(Collectors.toSet());
     for (String function : new String[] {"createDocument", "createDocumentVersion",
         "setActiveVersion", "deleteDocumentVersion", "restoreDocumentVersion"}) {
@@ -68,7 +75,20 @@ class FailpointsTest {
     assertTrue(System.nanoTime() - start >= 45_000_000L, "delay(50) sleeps about 50 ms");
     // off, and points never armed
     assertDoesNotThrow(() -> fp.hit(ACTIVATE_COMMIT));
-    assertDoesNotThrow(() -> fp.hit("setActiveVersion.afterIdempotencyCheck"));
+    assertDoesNotThrow(() -> fp.hit(
+        Operation.SET_ACTIVE_VERSION.failpoint(Step.AFTER_IDEMPOTENCY_CHECK)));
+  }
+
+  @Test
+  void aStepItsOperationDoesNotDeclareIsNoFailpoint() {
+    assertThrows(IllegalArgumentException.class,
+        () -> Operation.SET_ACTIVE_VERSION.failpoint(Step.AFTER_DOCUMENT_INSERT));
+    assertThrows(IllegalArgumentException.class,
+        () -> Operation.GET_DOCUMENT.failpoint(Step.BEFORE_COMMIT));
+    assertEquals(0, Operation.GET_DOCUMENT.failpoints().size(), "a read has no failpoints");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> armed("setActiveVersion.afterDocumentInsert=error"));
+    assertTrue(e.getMessage().contains("unknown failpoint"), e.getMessage());
   }
 
   @Test

@@ -1,0 +1,119 @@
+package dev.docstore.documents;
+
+import com.google.cloud.spanner.Struct;
+import dev.docstore.api.Caller;
+import dev.docstore.api.Operation;
+import dev.docstore.api.Outcome;
+import dev.docstore.api.Step;
+import dev.docstore.input.Content;
+import dev.docstore.input.Fields;
+import dev.docstore.input.JsonBody;
+import dev.docstore.logging.WriteLog;
+import dev.docstore.store.ContentStore;
+import dev.docstore.store.DocumentRow;
+import dev.docstore.store.DocumentStore;
+import dev.docstore.store.Subquery;
+import dev.docstore.store.VersionRow;
+import dev.docstore.store.VersionRow.VersionState;
+import dev.docstore.write.Change;
+import dev.docstore.write.TxContext;
+import dev.docstore.write.WriteFlow;
+import dev.docstore.write.WriteOperation;
+import dev.docstore.write.WriteRequest;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** createDocument: the document and its version 1, created atomically. */
+public final class CreateDocumentOperation
+    implements WriteOperation<CreateDocumentOperation.Input> {
+  private static final Set<String> FIELDS = Set.of("title", "content", "contentBase64",
+      "contentType");
+
+  private final ContentStore content;
+  private final long maxContentBytes;
+
+  public CreateDocumentOperation(ContentStore content, long maxContentBytes) {
+    this.content = content;
+    this.maxContentBytes = maxContentBytes;
+  }
+
+  public record Input(String title, Content content) {}
+
+  @Override
+  public Operation operation() {
+    return Operation.CREATE_DOCUMENT;
+  }
+
+  @Override
+  public Input parse(JsonBody body) {
+    body.allowOnly(FIELDS);
+    return new Input(Fields.title(body.requiredString("title")),
+        Fields.content(body, maxContentBytes));
+  }
+
+  @Override
+  public WriteFlow flow(WriteRequest request, Input input) {
+    return new Flow(request.caller(), UUID.randomUUID().toString(), input);
+  }
+
+  private final class Flow implements WriteFlow {
+    private final Caller caller;
+    private final String documentId;
+    private final Input input;
+    private final String objectName;
+    private ContentStore.Stored stored;
+
+    Flow(Caller caller, String documentId, Input input) {
+      this.caller = caller;
+      this.documentId = documentId;
+      this.input = input;
+      this.objectName = ContentStore.objectName(caller.tenantId(), documentId,
+          input.content().sha256());
+    }
+
+    @Override
+    public String documentId() {
+      return documentId;
+    }
+
+    @Override
+    public void beforeTransaction(WriteLog log) {
+      stored = content.upload(objectName, input.content().bytes(),
+          input.content().contentType());
+      log.storage("upload", "ok");
+    }
+
+    /**
+     * The object sits under a document id generated for this request alone, so when nothing was
+     * committed (a replay, a rejection) no row can ever reference it: remove it.
+     */
+    @Override
+    public void afterNoEffect(WriteLog log) {
+      if (stored != null && stored.created()) {
+        content.delete(objectName);
+        log.storage("cleanUp", "deleted the upload of a request that committed nothing");
+      }
+    }
+
+    @Override
+    public List<Subquery> reads() {
+      return List.of();
+    }
+
+    @Override
+    public Change decide(Struct rows, TxContext tx) {
+      String tenant = caller.tenantId();
+      DocumentRow document = new DocumentRow(documentId, input.title(), 1, 1, tx.now(),
+          tx.now(), caller.userId());
+      VersionRow version = new VersionRow(documentId, 1, VersionState.LIVE,
+          input.content().sha256(), input.content().bytes().length,
+          input.content().contentType(), objectName, stored.generation(), tx.now(),
+          caller.userId(), null);
+      var insertDocument = DocumentStore.insertDocument(tenant, document);
+      tx.failpoint(Step.AFTER_DOCUMENT_INSERT);
+      return Change.of(Outcome.CREATED, Views.documentAndVersion(document, version),
+          List.of(insertDocument, DocumentStore.insertVersion(tenant, version)), 1L);
+    }
+  }
+}

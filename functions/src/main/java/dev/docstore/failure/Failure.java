@@ -1,0 +1,84 @@
+package dev.docstore.failure;
+
+import com.google.api.gax.rpc.ApiException;
+import com.google.cloud.spanner.ErrorCode;
+import com.google.cloud.spanner.SpannerException;
+import com.google.cloud.storage.StorageException;
+import dev.docstore.api.Condition;
+import dev.docstore.api.DocstoreException;
+import dev.docstore.failpoints.FailpointException;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What a failure means, decided in one place for the HTTP answer, the ROLLBACK line, the publish
+ * warning and the clean-up of a write: one walk of the cause chain, finding the first cause we
+ * recognise.
+ *
+ * @param kind what happened, which also says whether the write certainly applied nothing
+ * @param condition the answer's condition ({@link Condition#UNAVAILABLE} for anything transient)
+ * @param detail the answer's detail, written by us, never an exception's text
+ * @param code a short, content-free code for log lines ({@code version_state}, {@code failpoint},
+ *     {@code spanner_aborted}, {@code UNAVAILABLE}, ...)
+ */
+public record Failure(Kind kind, Condition condition, String detail, String code) {
+  public enum Kind {
+    /** A {@link DocstoreException}: the request was refused; nothing was applied. */
+    REFUSED,
+    /** A failpoint fired: nothing was applied. */
+    INJECTED,
+    /** A dependency is unavailable: retry with the same key; a commit's outcome may be unknown. */
+    TRANSIENT,
+    /** Anything else: a bug. */
+    INTERNAL
+  }
+
+  static final String RETRY = "a dependency is unavailable; retry with the same Idempotency-Key";
+  static final String INTERNAL_DETAIL =
+      "an internal error occurred; it was logged with the request id";
+
+  private static final Set<ErrorCode> TRANSIENT_SPANNER = Set.of(ErrorCode.UNAVAILABLE,
+      ErrorCode.DEADLINE_EXCEEDED, ErrorCode.RESOURCE_EXHAUSTED, ErrorCode.ABORTED);
+
+  /** Whether the write this failure ended certainly applied nothing of its request. */
+  public boolean nothingApplied() {
+    return kind == Kind.REFUSED || kind == Kind.INJECTED;
+  }
+
+  public static Failure of(Throwable failure) {
+    // Our own exceptions first, however deep: the Spanner client wraps what a transaction
+    // callable throws in a SpannerException of its own.
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof DocstoreException refused) {
+        return new Failure(Kind.REFUSED, refused.condition(), refused.detail(),
+            refused.condition().code());
+      }
+      if (t instanceof FailpointException) {
+        return new Failure(Kind.INJECTED, Condition.UNAVAILABLE, RETRY, "failpoint");
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SpannerException se && TRANSIENT_SPANNER.contains(se.getErrorCode())) {
+        return transientFailure(spannerCode(se));
+      }
+      if (t instanceof StorageException se
+          && (se.getCode() >= 500 || se.getCode() == 429 || se.isRetryable())) {
+        return transientFailure("storage_" + se.getCode());
+      }
+      if (t instanceof ApiException gax && gax.isRetryable()) {
+        return transientFailure(gax.getStatusCode().getCode().name());
+      }
+    }
+    String code = failure instanceof SpannerException se ? spannerCode(se)
+        : failure == null ? "error" : failure.getClass().getSimpleName();
+    return new Failure(Kind.INTERNAL, Condition.INTERNAL, INTERNAL_DETAIL, code);
+  }
+
+  private static String spannerCode(SpannerException e) {
+    return "spanner_" + e.getErrorCode().name().toLowerCase(Locale.ROOT);
+  }
+
+  private static Failure transientFailure(String code) {
+    return new Failure(Kind.TRANSIENT, Condition.UNAVAILABLE, RETRY, code);
+  }
+}

@@ -1,0 +1,141 @@
+package dev.docstore.versions;
+
+import com.google.cloud.spanner.Struct;
+import dev.docstore.api.Caller;
+import dev.docstore.api.NotFound;
+import dev.docstore.api.Operation;
+import dev.docstore.api.Outcome;
+import dev.docstore.documents.Views;
+import dev.docstore.input.Content;
+import dev.docstore.input.Fields;
+import dev.docstore.input.JsonBody;
+import dev.docstore.logging.WriteLog;
+import dev.docstore.store.ContentStore;
+import dev.docstore.store.DocumentRow;
+import dev.docstore.store.DocumentStore;
+import dev.docstore.store.Subquery;
+import dev.docstore.store.VersionRow;
+import dev.docstore.store.VersionRow.VersionState;
+import dev.docstore.write.Change;
+import dev.docstore.write.TxContext;
+import dev.docstore.write.WriteFlow;
+import dev.docstore.write.WriteOperation;
+import dev.docstore.write.WriteRequest;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * createDocumentVersion: the next version number, allocated under the document's lock. The
+ * transaction reads the document row, so concurrent writers conflict; Spanner aborts all but one
+ * and the client retries them, each then reading the new LatestVersion.
+ */
+public final class CreateDocumentVersionOperation
+    implements WriteOperation<CreateDocumentVersionOperation.Input> {
+  private static final Set<String> FIELDS = Set.of("documentId", "content", "contentBase64",
+      "contentType", "activate");
+
+  private final ContentStore content;
+  private final ObjectLifecycle objects;
+  private final long maxContentBytes;
+
+  public CreateDocumentVersionOperation(ContentStore content, ObjectLifecycle objects,
+      long maxContentBytes) {
+    this.content = content;
+    this.objects = objects;
+    this.maxContentBytes = maxContentBytes;
+  }
+
+  public record Input(String documentId, Content content, boolean activate) {}
+
+  @Override
+  public Operation operation() {
+    return Operation.CREATE_DOCUMENT_VERSION;
+  }
+
+  @Override
+  public Input parse(JsonBody body) {
+    body.allowOnly(FIELDS);
+    return new Input(Fields.documentId(body.requiredString("documentId")),
+        Fields.content(body, maxContentBytes),
+        body.optionalBoolean("activate").orElse(true));
+  }
+
+  @Override
+  public WriteFlow flow(WriteRequest request, Input input) {
+    return new Flow(request.caller(), input, request.idempotencyKey().isEmpty());
+  }
+
+  private final class Flow implements WriteFlow {
+    private final Caller caller;
+    private final Input input;
+    private final boolean dedupeByContent;
+    private final String objectName;
+    private ContentStore.Stored stored;
+
+    Flow(Caller caller, Input input, boolean dedupeByContent) {
+      this.caller = caller;
+      this.input = input;
+      this.dedupeByContent = dedupeByContent;
+      this.objectName = ContentStore.objectName(caller.tenantId(), input.documentId(),
+          input.content().sha256());
+    }
+
+    @Override
+    public String documentId() {
+      return input.documentId();
+    }
+
+    @Override
+    public void beforeTransaction(WriteLog log) {
+      stored = content.upload(objectName, input.content().bytes(),
+          input.content().contentType());
+      log.storage("upload", stored.created() ? "created" : "exists");
+    }
+
+    @Override
+    public void afterNoEffect(WriteLog log) {
+      // Only an object this request created, and only unless a live version references it: a
+      // concurrent writer of the same bytes may have committed against it meanwhile.
+      if (stored != null && stored.created()) {
+        objects.deleteUnlessReferenced(log, caller.tenantId(), input.documentId(),
+            input.content().sha256(), objectName);
+      }
+    }
+
+    @Override
+    public List<Subquery> reads() {
+      return List.of(DocumentStore.documentRow(caller.tenantId(), input.documentId()),
+          DocumentStore.latestVersionRow(caller.tenantId(), input.documentId()));
+    }
+
+    @Override
+    public Change decide(Struct rows, TxContext tx) {
+      DocumentRow document = DocumentStore.document(rows)
+          .orElseThrow(() -> new NotFound("the document"));
+      Optional<VersionRow> latest = DocumentStore.latest(rows);
+      // Deterministic dedupe: a keyless repeat of the latest content is an accidental double
+      // upload. A revert to older content still makes a new version.
+      if (dedupeByContent && latest.isPresent() && latest.get().live()
+          && latest.get().contentSha256().equals(input.content().sha256())) {
+        return Change.dedupe(Views.documentAndVersion(document, latest.get()));
+      }
+      long number = document.latestVersion() + 1;
+      VersionRow version = new VersionRow(input.documentId(), number, VersionState.LIVE,
+          input.content().sha256(), input.content().bytes().length,
+          input.content().contentType(), objectName, stored.generation(), tx.now(),
+          caller.userId(), null);
+      DocumentRow updated = document.withVersions(
+          input.activate() ? number : document.activeVersion(), number, tx.now());
+      String tenant = caller.tenantId();
+      Change change = Change.of(Outcome.CREATED, Views.documentAndVersion(updated, version),
+          List.of(DocumentStore.insertVersion(tenant, version),
+              DocumentStore.updateDocumentPointers(tenant, updated)), number);
+      if (stored.created()) {
+        return change;
+      }
+      return change.thenAfterCommit(log -> objects.ensureUploaded(log, objectName,
+          input.content().bytes(), input.content().contentType()));
+    }
+  }
+}
