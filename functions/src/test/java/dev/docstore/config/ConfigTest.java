@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every variable of DESIGN.md's Configuration: its default, its parse, its refusal. */
+/** Every variable of docs/CONTRACT.md's Configuration: its default, its parse, its refusal. */
 class ConfigTest {
   private static final String EMULATOR = "localhost:9010";
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Build-time audit of DESIGN.md's "Every statement is scoped": every SQL statement, mutation
+ * Build-time audit of docs/CONTRACT.md, "Tenant isolation": every SQL statement, mutation
  * and key read in the store layer (store/, idempotency/, outbox/, write/) names the caller's
  * tenant, including each final UPDATE or DELETE. {@link TenantScopeScanner} reads the source;
  * the deliberate exceptions are listed below with the reason for each.
