@@ -21,7 +21,7 @@ locals {
 
   public_functions = { for name, f in local.functions : name => f if f.public }
 
-  # The production environment of every function (DESIGN.md, Configuration). The development
+  # The production environment of every function (docs/CONTRACT.md, Configuration). The development
   # switches (dev auth, failpoints, emulator hosts) are never set here: with no emulator
   # configured, the functions refuse to start when they are.
   function_env = {

@@ -139,7 +139,7 @@ variable "function_concurrency" {
   default     = 1
 }
 
-# --- The functions' environment (DESIGN.md, Configuration) ---------------------------------
+# --- The functions' environment (docs/CONTRACT.md, Configuration) -------------------------
 
 variable "idempotency_ttl" {
   description = "IDEMPOTENCY_TTL, ISO-8601, PT1H..PT72H."

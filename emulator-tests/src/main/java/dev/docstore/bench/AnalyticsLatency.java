@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The two analytics figures of issue 5, on the local stack with its Pub/Sub bridge:
+ * The two analytics-after-commit figures, on the local stack with its Pub/Sub bridge:
  *
  * <ul>
  *   <li>what the post-commit publish adds to a write: createDocument p50 with the publish

@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 /**
- * The benchmark of issue 9, run by {@code ./bench}: in-process against the emulators (those named
+ * The benchmark, run by {@code ./bench}: in-process against the emulators (those named
  * by {@code *_EMULATOR_HOST}, else started by {@link Emulators}), the functions served over HTTP
  * by the local stack, Spanner RPCs counted by a gRPC interceptor. Prints one
  * {@code BENCH <name> <value> <unit>} line per figure, then a table. See docs/PERFORMANCE.md.

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The Spanner and Pub/Sub emulators, each resolved in DESIGN.md's order:
+ * The Spanner and Pub/Sub emulators, each resolved in this order (docs/EMULATORS.md):
  *
  * <ol>
  *   <li>{@code SPANNER_EMULATOR_HOST} / {@code PUBSUB_EMULATOR_HOST}, if set (left running);

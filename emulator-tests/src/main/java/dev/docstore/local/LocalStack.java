@@ -16,7 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The local stack of DESIGN.md: the database from schema.sql and the topic on the emulators, and
+ * The local stack (docs/CONTRACT.md): the database from schema.sql and the topic, and
  * every HTTP function on one port. {@code ./run-local} runs {@link #main}; the tests start the
  * same stack in-process, one per test class, on a fresh database.
  */
@@ -34,7 +34,7 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * Starts the stack against {@code emulators}. {@code env} is the environment of DESIGN.md;
+   * Starts the stack against {@code emulators}. {@code env} is the environment of docs/CONTRACT.md;
    * the emulator hosts are filled in from {@code emulators} and dev auth is the default.
    */
   public static LocalStack start(Emulators emulators, Map<String, String> env, Clock clock,

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * google-cloud-nio's in-memory {@code LocalStorageHelper}, adapted where it falls short of GCS
- * (FIELD-NOTES): every call is serialised (the helper is not thread-safe), a does-not-exist
+ * (docs/EMULATORS.md): every call is serialised (the helper is not thread-safe), a does-not-exist
  * precondition on an existing object fails with 412 as GCS does, each object gets a generation,
  * and deletes are kept as soft-deleted generations so that {@code restore} works.
  *

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * Every check is named; a violation names the offending requests, and {@link Report#render}
  * prints them as history lines with the seed and the command that reproduces the run.
  *
- * <p>What is checked: DESIGN.md's invariants; every idempotency key has at most one effect and
+ * <p>What is checked: CONTRACT.md's invariants; every idempotency key has at most one effect and
  * its replays are identical to the original; every 2xx write's effect is present; every failed
  * write (4xx, 5xx) and every replay left nothing; no row comes from nowhere; version numbers per
  * document are contiguous 1..n and never allocated twice; every tenant saw only its own data;
@@ -128,7 +128,7 @@ public final class HistoryChecker {
             : "the exchange breaks docs/openapi.yaml or the client failed", e);
       }
       if (e.status == 500) {
-        fail(INTERNAL, "500 internal: a bug, by DESIGN.md's error table", e);
+        fail(INTERNAL, "500 internal: a bug, by the error table of docs/CONTRACT.md", e);
       }
     }
   }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The randomized history checker (issue 9, part 2). K concurrent clients issue random reads and
+ * The randomized history checker (docs/CONTRACT.md). K concurrent clients issue random reads and
  * writes across a few tenants, retry with the same Idempotency-Key (sometimes with a changed
  * payload, sometimes twice at once) and probe each other's ids, while failpoints (error, abort,
  * delay) are armed at random and the analytics events are delivered to analyticsSubscriber, some

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** DESIGN.md "Idempotency", for every write function. */
+/** docs/CONTRACT.md "Idempotency", for every write function. */
 class IdempotencyTest {
   @RegisterExtension
   static final Stack STACK = new Stack().env("IDEMPOTENCY_TTL", "PT2H");

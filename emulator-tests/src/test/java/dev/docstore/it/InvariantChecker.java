@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * DESIGN.md's invariants, read from Spanner and storage: every document has a live active
+ * docs/CONTRACT.md's invariants, read from Spanner and storage: every document has a live active
  * version; latestVersion is the maximum; versions are numbered 1..n without gaps; every live
  * version's object exists and holds bytes with its sha256. Returns every violation at once.
  */

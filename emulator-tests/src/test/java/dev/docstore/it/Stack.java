@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * The local stack for one test class, on a fresh database and topic of the shared emulators,
  * serving every function over real HTTP. Register as a static field with
- * {@code @RegisterExtension}. After every test it disarms the failpoints and asserts DESIGN.md's
+ * {@code @RegisterExtension}. After every test it disarms the failpoints and asserts CONTRACT.md's
  * invariants over the whole database with the {@link InvariantChecker}.
  */
 public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {

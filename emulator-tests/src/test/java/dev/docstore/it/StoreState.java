@@ -36,7 +36,7 @@ public final class StoreState {
   public final List<Usage> apiUsage = new ArrayList<>();
   /** ProcessedEvents rows. */
   public final List<String> processedEvents = new ArrayList<>();
-  /** DESIGN.md's invariants as the {@link InvariantChecker} found them. */
+  /** The invariants of docs/CONTRACT.md as the {@link InvariantChecker} found them. */
   public final List<String> invariantViolations = new ArrayList<>();
 
   /** Reads every table of the test database (single-use reads, a consistent snapshot each). */

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * Reads Java source of the store layer and reports every SQL statement, Spanner mutation and
- * key read that does not name the caller's tenant (DESIGN.md, "Every statement is scoped").
+ * key read that does not name the caller's tenant (docs/CONTRACT.md, "Tenant isolation").
  *
  * <p>What it recognises, the way this code base writes them:
  * <ul>
