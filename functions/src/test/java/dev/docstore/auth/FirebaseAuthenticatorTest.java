@@ -8,6 +8,8 @@ import dev.docstore.auth.Authenticator.Unauthenticated;
 import dev.docstore.config.Config;
 import dev.docstore.http.ApiException;
 import dev.docstore.http.ErrorCode;
+import dev.docstore.testing.TestClock;
+import dev.docstore.testing.TestTokens;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
