@@ -4,6 +4,7 @@ import dev.docstore.app.ClientCounters;
 import dev.docstore.bench.BenchClient.Reply;
 import dev.docstore.local.Emulators;
 import dev.docstore.local.LocalStack;
+import dev.docstore.testing.RpcCounter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

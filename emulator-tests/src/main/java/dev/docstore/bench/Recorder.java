@@ -1,6 +1,7 @@
 package dev.docstore.bench;
 
 import dev.docstore.bench.BenchClient.Reply;
+import dev.docstore.testing.RpcCounter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package dev.docstore.it;
 
-import dev.docstore.bench.RpcCounter;
 import dev.docstore.local.AnalyticsBridge;
 import dev.docstore.local.EmulatorAdmin;
 import dev.docstore.local.Emulators;
 import dev.docstore.local.LocalStack;
+import dev.docstore.testing.RpcCounter;
 import dev.docstore.testing.TestClock;
 import java.time.Clock;
 import java.util.HashMap;
