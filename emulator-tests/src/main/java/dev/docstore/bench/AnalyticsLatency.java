@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.Timestamp;
 import com.google.cloud.spanner.ResultSet;
 import com.google.cloud.spanner.Statement;
-import dev.docstore.bench.BenchClient.Reply;
 import dev.docstore.local.AnalyticsBridge;
 import dev.docstore.local.EmulatorAdmin;
 import dev.docstore.local.Emulators;
 import dev.docstore.local.LocalStack;
+import dev.docstore.testing.DocstoreClient.Response;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -48,7 +48,7 @@ final class AnalyticsLatency {
         stack.docstore().failpoints().set(SKIP_PUBLISH, "1*error");
       }
       long start = System.nanoTime();
-      Reply reply = client.post("createDocument", "bench-publish", null,
+      Response reply = client.post("createDocument", "bench-publish", null,
           Map.of("title", "publish cost", "content", "write " + i));
       double ms = (System.nanoTime() - start) / 1e6;
       require(reply, "createDocument");
@@ -120,7 +120,7 @@ final class AnalyticsLatency {
   }
 
   private long counted(String tenant, LocalDate day) {
-    Reply reply = client.get("getUsage", tenant, "from=" + day + "&to=" + day);
+    Response reply = client.get("getUsage", tenant, "from=" + day + "&to=" + day);
     require(reply, "getUsage");
     long total = 0;
     for (JsonNode count : reply.json().path("days")) {
@@ -129,9 +129,9 @@ final class AnalyticsLatency {
     return total;
   }
 
-  private static void require(Reply reply, String what) {
+  private static void require(Response reply, String what) {
     if (!reply.ok()) {
-      throw new IllegalStateException(what + ": " + reply.status() + " " + reply.body());
+      throw new IllegalStateException(what + ": " + reply.status() + " " + reply.text());
     }
   }
 }

@@ -1,9 +1,10 @@
 package dev.docstore.bench;
 
 import dev.docstore.app.ClientCounters;
-import dev.docstore.bench.BenchClient.Reply;
 import dev.docstore.local.Emulators;
 import dev.docstore.local.LocalStack;
+import dev.docstore.testing.DocstoreClient.Response;
+import dev.docstore.testing.RpcCounter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -212,7 +213,7 @@ public final class Bench {
 
   private void contention(BenchClient client) throws Exception {
     String tenant = "bench-contention";
-    Reply created = client.post("createDocument", tenant, null,
+    Response created = client.post("createDocument", tenant, null,
         Map.of("title", "contended", "content", "v1"));
     if (!created.ok()) {
       throw new IllegalStateException("contention set-up: " + created.status());

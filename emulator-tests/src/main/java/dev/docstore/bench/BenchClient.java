@@ -1,89 +1,46 @@
 package dev.docstore.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import dev.docstore.testing.DocstoreClient;
+import dev.docstore.testing.DocstoreClient.Request;
+import dev.docstore.testing.DocstoreClient.Response;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A minimal HTTP client for the functions the local stack serves (dev auth headers). */
+/**
+ * The benchmark's client of the functions the local stack serves: user "bench", the tenant
+ * given per request; it counts the requests, and answers a request that fails to get through
+ * with status -1 (its body the error), which the run records as an error rather than dying.
+ */
 final class BenchClient {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
-  private final String baseUrl;
+  private final DocstoreClient client;
   private final AtomicLong requests = new AtomicLong();
 
   BenchClient(String baseUrl) {
-    this.baseUrl = baseUrl;
-  }
-
-  /** A response: status, body, and whether {@code Idempotent-Replayed: true} was set. */
-  record Reply(int status, String body, boolean replayed) {
-    boolean ok() {
-      return status >= 200 && status < 300;
-    }
-
-    JsonNode json() {
-      try {
-        return JSON.readTree(body);
-      } catch (IOException e) {
-        throw new IllegalStateException("not JSON: " + body, e);
-      }
-    }
+    client = new DocstoreClient(baseUrl, null, "bench");
   }
 
   /** POSTs {@code body} as JSON to {@code function}, with {@code key} unless it is null. */
-  Reply post(String function, String tenant, String key, Map<String, Object> body) {
-    HttpRequest.Builder request = request(function, "", tenant)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json(body)));
-    if (key != null) {
-      request.header("Idempotency-Key", key);
-    }
-    return send(request.build());
+  Response post(String function, String tenant, String key, Map<String, Object> body) {
+    return send(client.post(function).tenant(tenant).key(key).json(body));
   }
 
-  Reply get(String function, String tenant, String query) {
-    return send(request(function, "?" + query, tenant).GET().build());
+  Response get(String function, String tenant, String query) {
+    return send(client.get(function).tenant(tenant).query(query));
   }
 
   long requests() {
     return requests.get();
   }
 
-  static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
-
-  private HttpRequest.Builder request(String function, String query, String tenant) {
-    return HttpRequest.newBuilder(URI.create(baseUrl + "/" + function + query))
-        .timeout(Duration.ofSeconds(60))
-        .header("X-Tenant-Id", tenant)
-        .header("X-User-Id", "bench");
-  }
-
-  private Reply send(HttpRequest request) {
+  private Response send(Request request) {
     requests.incrementAndGet();
     try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      return new Reply(response.statusCode(), response.body(), "true".equals(
-          response.headers().firstValue("Idempotent-Replayed").orElse(null)));
-    } catch (IOException e) {
-      return new Reply(-1, e.toString(), false);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      return request.send();
+    } catch (UncheckedIOException e) {
+      return new Response(-1, Map.of(),
+          e.getCause().toString().getBytes(StandardCharsets.UTF_8));
     }
   }
 }

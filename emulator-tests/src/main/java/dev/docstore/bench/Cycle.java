@@ -1,6 +1,6 @@
 package dev.docstore.bench;
 
-import dev.docstore.bench.BenchClient.Reply;
+import dev.docstore.testing.DocstoreClient.Response;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ final class Cycle {
     this.tenant = tenant;
   }
 
-  private record Sent(String operation, String key, Map<String, Object> body, Reply reply) {}
+  private record Sent(String operation, String key, Map<String, Object> body, Response reply) {}
 
   /** Runs one cycle; {@code keyed} sends (and then replays) an Idempotency-Key per write. */
   void run(boolean keyed) {
@@ -48,7 +48,7 @@ final class Cycle {
     sent.add(write(keyed, "restoreDocumentVersion", Map.of("documentId", doc, "version", 1)));
     if (keyed) {
       for (Sent s : sent) {
-        Reply replay = recorder.time(s.operation(), Recorder.REPLAY,
+        Response replay = recorder.time(s.operation(), Recorder.REPLAY,
             () -> client.post(s.operation(), tenant, s.key(), s.body()));
         if (replay.ok() && (!replay.replayed() || replay.status() != s.reply().status())) {
           recorder.error(s.operation() + " replay answered " + replay.status()
@@ -65,7 +65,7 @@ final class Cycle {
 
   private Sent write(boolean keyed, String operation, Map<String, Object> body) {
     String key = keyed ? "bench-" + UUID.randomUUID() : null;
-    Reply reply = recorder.time(operation, keyed ? Recorder.FIRST : Recorder.NO_KEY,
+    Response reply = recorder.time(operation, keyed ? Recorder.FIRST : Recorder.NO_KEY,
         () -> client.post(operation, tenant, key, body));
     return new Sent(operation, key, body, reply);
   }

@@ -1,6 +1,7 @@
 package dev.docstore.bench;
 
-import dev.docstore.bench.BenchClient.Reply;
+import dev.docstore.testing.DocstoreClient.Response;
+import dev.docstore.testing.RpcCounter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,8 @@ final class Recorder {
     return operation + " " + variant;
   }
 
-  Reply time(String operation, String variant, Supplier<Reply> call) {
-    Reply[] reply = new Reply[1];
+  Response time(String operation, String variant, Supplier<Response> call) {
+    Response[] reply = new Response[1];
     long start = System.nanoTime();
     if (rpcs == null) {
       reply[0] = call.get();
@@ -44,7 +45,7 @@ final class Recorder {
       samples.computeIfAbsent(key(operation, variant), k -> new Samples()).add(ms);
     } else {
       error(operation + " (" + variant + ") answered " + reply[0].status() + " "
-          + abbreviate(reply[0].body()));
+          + abbreviate(reply[0].text()));
     }
     return reply[0];
   }

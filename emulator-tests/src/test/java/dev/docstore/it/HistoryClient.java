@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.docstore.api.Operation;
 import dev.docstore.failpoints.Failpoints;
 import dev.docstore.input.Sha256;
+import dev.docstore.testing.DocstoreClient;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -293,24 +294,16 @@ final class HistoryClient implements Runnable {
   }
 
   private void send(String tenant, Sent sent, boolean crossTenant, String note) {
-    String payload;
-    try {
-      payload = Api.JSON.writeValueAsString(sent.body());
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
+    String payload = DocstoreClient.json(sent.body());
     long seq = history.nextSeq();
     String requestId = "h" + seq + "-c" + client;
     History.Entry e = new History.Entry(seq, client, tenant, sent.function(), sent.key(),
         requestId, payload, sent.documentId(), sent.version(), sent.contentSha256(),
         crossTenant, note, history.now());
     history.add(e);
-    Api.Request request = api.post(sent.function()).tenant(tenant)
-        .header("X-User-Id", "u" + client).header("X-Request-Id", requestId).json(payload);
-    if (sent.key() != null) {
-      request.key(sent.key());
-    }
-    Api.Response response = exchange(e, request);
+    Api.Response response = exchange(e, api.post(sent.function()).tenant(tenant)
+        .header("X-User-Id", "u" + client).header("X-Request-Id", requestId).key(sent.key())
+        .json(payload));
     if (response == null || crossTenant || !e.ok()) {
       return;
     }
@@ -361,8 +354,7 @@ final class HistoryClient implements Runnable {
     } else {
       body = response.text();
     }
-    e.complete(history.now(), response.status(), code,
-        "true".equals(response.header("Idempotent-Replayed")), body);
+    e.complete(history.now(), response.status(), code, response.replayed(), body);
     return response;
   }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.docstore.bench.RpcCounter;
+import dev.docstore.testing.RpcCounter;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;

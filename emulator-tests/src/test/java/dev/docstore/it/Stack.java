@@ -1,10 +1,11 @@
 package dev.docstore.it;
 
-import dev.docstore.bench.RpcCounter;
 import dev.docstore.local.AnalyticsBridge;
 import dev.docstore.local.EmulatorAdmin;
 import dev.docstore.local.Emulators;
 import dev.docstore.local.LocalStack;
+import dev.docstore.testing.RpcCounter;
+import dev.docstore.testing.TestClock;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,7 +25,7 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
   private final Map<String, String> env = new HashMap<>();
-  private final MutableClock clock = new MutableClock();
+  private final TestClock clock = TestClock.system();
   private final RpcCounter rpcs = new RpcCounter();
   private Emulators emulators;
   private LocalStack stack;
@@ -132,7 +133,7 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
     return emulators;
   }
 
-  public MutableClock clock() {
+  public TestClock clock() {
     return clock;
   }
 

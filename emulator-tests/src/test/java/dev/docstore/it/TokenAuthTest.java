@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.docstore.testing.TestTokens;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
@@ -26,19 +27,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  * writes nothing; a valid token reaches its tenant whichever claim names it.
  */
 class TokenAuthTest {
-  private static final IdTokens.Key KEY = IdTokens.Key.generate("kid-1");
+  private static final TestTokens.Key KEY = TestTokens.Key.generate("kid-1");
   /** Same kid, another key: its signatures do not verify against the published certificate. */
-  private static final IdTokens.Key IMPOSTOR = IdTokens.Key.generate("kid-1");
-  private static final IdTokens.Key UNPUBLISHED = IdTokens.Key.generate("kid-unpublished");
-  private static final IdTokens.CertServer CERTS = new IdTokens.CertServer().publish(KEY);
+  private static final TestTokens.Key IMPOSTOR = TestTokens.Key.generate("kid-1");
+  private static final TestTokens.Key UNPUBLISHED = TestTokens.Key.generate("kid-unpublished");
+  private static final TestTokens.CertServer CERTS = new TestTokens.CertServer().publish(KEY);
   private static final String VICTIM = "victim-tenant";
 
   @RegisterExtension
   static final Stack STACK = new Stack()
       .env("AUTH_MODE", "firebase")
       .env("AUTH_CERTS_URL", CERTS.url())
-      .env("AUTH_ISSUER", IdTokens.ISSUER)
-      .env("AUTH_AUDIENCE", IdTokens.PROJECT);
+      .env("AUTH_ISSUER", TestTokens.ISSUER)
+      .env("AUTH_AUDIENCE", TestTokens.PROJECT);
 
   @AfterAll
   static void stopCertificateServer() {
@@ -46,7 +47,7 @@ class TokenAuthTest {
   }
 
   private static JWTClaimsSet.Builder claims(String sub) {
-    return IdTokens.claims(STACK.clock().instant(), sub);
+    return TestTokens.claims(STACK.clock().instant(), sub);
   }
 
   private static Date at(long secondsFromNow) {
@@ -86,7 +87,7 @@ class TokenAuthTest {
         Arguments.of("wrong issuer", "Bearer " + KEY.sign(victim.apply(claims("u1")
             .issuer("https://securetoken.google.com/another-project")))),
         Arguments.of("wrong signature", "Bearer " + IMPOSTOR.sign(victim.apply(claims("u1")))),
-        Arguments.of("alg none", "Bearer " + IdTokens.unsigned(victim.apply(claims("u1")))),
+        Arguments.of("alg none", "Bearer " + TestTokens.unsigned(victim.apply(claims("u1")))),
         Arguments.of("HS256 keyed with the public key",
             "Bearer " + KEY.hs256WithPublicKey(victim.apply(claims("u1")))),
         Arguments.of("missing sub", "Bearer " + KEY.sign(victim.apply(claims(null)))),

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.docstore.api.Caller;
-import dev.docstore.api.Unauthenticated;
-import dev.docstore.config.Config;
 import dev.docstore.api.Condition;
 import dev.docstore.api.DocstoreException;
+import dev.docstore.api.Unauthenticated;
+import dev.docstore.config.Config;
+import dev.docstore.testing.TestClock;
+import dev.docstore.testing.TestTokens;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;

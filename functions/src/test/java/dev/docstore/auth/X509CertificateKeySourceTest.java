@@ -8,6 +8,8 @@ import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
+import dev.docstore.testing.TestClock;
+import dev.docstore.testing.TestTokens;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;

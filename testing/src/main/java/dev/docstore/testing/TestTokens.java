@@ -1,4 +1,4 @@
-package dev.docstore.it;
+package dev.docstore.testing;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -35,18 +35,18 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Test keys, certificates and ID tokens: RSA keys generated here, published as Google's
- * securetoken endpoint does ({@code {kid: PEM certificate}}) by a local HTTP server. (A copy of
- * the functions module's unit-test helper: test classes do not cross modules without installing.)
+ * securetoken endpoint does ({@code {kid: PEM certificate}}) by a local HTTP server.
  */
-final class IdTokens {
-  static final String PROJECT = "token-test";
-  static final String ISSUER = "https://securetoken.google.com/" + PROJECT;
+public final class TestTokens {
+  /** The project the tokens are issued for: their audience, and their issuer's last segment. */
+  public static final String PROJECT = "proj-test";
+  public static final String ISSUER = "https://securetoken.google.com/" + PROJECT;
 
-  private IdTokens() {}
+  private TestTokens() {}
 
   /** An RSA key pair with a self-signed certificate, published under {@code kid}. */
-  record Key(String kid, KeyPair pair, String pem) {
-    static Key generate(String kid) {
+  public record Key(String kid, KeyPair pair, String pem) {
+    public static Key generate(String kid) {
       try {
         KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
         gen.initialize(2048);
@@ -71,11 +71,12 @@ final class IdTokens {
     }
 
     /** A compact RS256 token signed with this key, its header naming this kid. */
-    String sign(JWTClaimsSet claims) {
+    public String sign(JWTClaimsSet claims) {
       return signAs(kid, claims);
     }
 
-    String signAs(String headerKid, JWTClaimsSet claims) {
+    /** Like {@link #sign}, with another kid in the header. */
+    public String signAs(String headerKid, JWTClaimsSet claims) {
       try {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256)
             .keyID(headerKid).type(JOSEObjectType.JWT).build(), claims);
@@ -87,7 +88,7 @@ final class IdTokens {
     }
 
     /** HS256 keyed with the public key's bytes: the classic algorithm-confusion forgery. */
-    String hs256WithPublicKey(JWTClaimsSet claims) {
+    public String hs256WithPublicKey(JWTClaimsSet claims) {
       try {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid)
             .type(JOSEObjectType.JWT).build(), claims);
@@ -99,12 +100,13 @@ final class IdTokens {
     }
   }
 
-  static String unsigned(JWTClaimsSet claims) {
+  /** The claims as an unsecured token ({@code alg: none}). */
+  public static String unsigned(JWTClaimsSet claims) {
     return new PlainJWT(claims).serialize();
   }
 
-  /** Claims of a valid ID token issued {@code now}, for this test's project. */
-  static JWTClaimsSet.Builder claims(Instant now, String sub) {
+  /** Claims of a valid ID token issued {@code now}, for {@link #PROJECT}. */
+  public static JWTClaimsSet.Builder claims(Instant now, String sub) {
     return new JWTClaimsSet.Builder()
         .issuer(ISSUER)
         .audience(PROJECT)
@@ -115,7 +117,7 @@ final class IdTokens {
   }
 
   /** Serves the certificates as JSON with a Cache-Control header, and counts the fetches. */
-  static final class CertServer implements AutoCloseable {
+  public static final class CertServer implements AutoCloseable {
     private final HttpServer server;
     private final AtomicInteger fetches = new AtomicInteger();
     private volatile Map<String, String> certs = Map.of();
@@ -123,7 +125,7 @@ final class IdTokens {
     private volatile int status = 200;
     private volatile String rawBody;
 
-    CertServer() {
+    public CertServer() {
       try {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
       } catch (IOException e) {
@@ -149,11 +151,11 @@ final class IdTokens {
       server.start();
     }
 
-    String url() {
+    public String url() {
       return "http://127.0.0.1:" + server.getAddress().getPort() + "/certs";
     }
 
-    CertServer publish(Key... keys) {
+    public CertServer publish(Key... keys) {
       Map<String, String> map = new LinkedHashMap<>();
       for (Key key : keys) {
         map.put(key.kid(), key.pem());
@@ -162,23 +164,23 @@ final class IdTokens {
       return this;
     }
 
-    CertServer cacheControl(String value) {
+    public CertServer cacheControl(String value) {
       cacheControl = value;
       return this;
     }
 
     /** Serves this text instead of the certificates. */
-    CertServer rawBody(String value) {
+    public CertServer rawBody(String value) {
       rawBody = value;
       return this;
     }
 
-    CertServer status(int value) {
+    public CertServer status(int value) {
       status = value;
       return this;
     }
 
-    int fetches() {
+    public int fetches() {
       return fetches.get();
     }
 

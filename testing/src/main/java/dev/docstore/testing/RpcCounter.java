@@ -1,4 +1,4 @@
-package dev.docstore.bench;
+package dev.docstore.testing;
 
 import com.google.api.gax.grpc.GrpcInterceptorProvider;
 import com.google.spanner.v1.BeginTransactionRequest;
@@ -22,10 +22,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts the Spanner RPCs a Docstore sends, by method name with the transaction it belongs to
- * (e.g. "ExecuteStreamingSql[begin]", see {@link #label}), and the
- * calls that ended ABORTED. Install with {@code Docstore.Builder#spannerInterceptors}. Used by
- * the integration tests and the benchmark.
+ * Counts the Spanner RPCs a client sends, by method name with the transaction it belongs to
+ * (e.g. "ExecuteStreamingSql[begin]", see {@link #label}), and the calls that ended ABORTED.
+ * Install it as the gRPC interceptor provider of the functions' Spanner client (the spanner
+ * interceptors of the functions' builder). Used by the integration tests and the benchmark.
  */
 public final class RpcCounter implements GrpcInterceptorProvider {
   /** Session housekeeping of the client's pool: not a round trip of any one operation. */
