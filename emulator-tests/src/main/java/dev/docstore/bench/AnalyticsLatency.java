@@ -1,5 +1,9 @@
 package dev.docstore.bench;
 
+import static dev.docstore.api.Operation.CREATE_DOCUMENT;
+import static dev.docstore.api.Operation.GET_USAGE;
+import static dev.docstore.api.Step.AFTER_COMMIT_BEFORE_PUBLISH;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.Timestamp;
 import com.google.cloud.spanner.ResultSet;
@@ -7,6 +11,7 @@ import com.google.cloud.spanner.Statement;
 import dev.docstore.local.AnalyticsBridge;
 import dev.docstore.local.EmulatorAdmin;
 import dev.docstore.local.Emulators;
+import dev.docstore.api.Failpoint;
 import dev.docstore.local.LocalStack;
 import dev.docstore.testing.DocstoreClient.Response;
 import java.time.LocalDate;
@@ -27,7 +32,8 @@ import java.util.UUID;
  */
 final class AnalyticsLatency {
   private static final String SECTION = "Analytics after commit (1 client)";
-  private static final String SKIP_PUBLISH = "createDocument.afterCommitBeforePublish";
+  private static final Failpoint SKIP_PUBLISH =
+      CREATE_DOCUMENT.failpoint(AFTER_COMMIT_BEFORE_PUBLISH);
 
   private final LocalStack stack;
   private final BenchClient client;
@@ -48,7 +54,7 @@ final class AnalyticsLatency {
         stack.docstore().failpoints().set(SKIP_PUBLISH, "1*error");
       }
       long start = System.nanoTime();
-      Response reply = client.post("createDocument", "bench-publish", null,
+      Response reply = client.post(CREATE_DOCUMENT, "bench-publish", null,
           Map.of("title", "publish cost", "content", "write " + i));
       double ms = (System.nanoTime() - start) / 1e6;
       require(reply, "createDocument");
@@ -73,7 +79,7 @@ final class AnalyticsLatency {
       waitForSubscription(admin);
       for (int i = 0; i < writes; i++) {
         String tenant = "bench-usage-" + UUID.randomUUID();
-        require(client.post("createDocument", tenant, null,
+        require(client.post(CREATE_DOCUMENT, tenant, null,
             Map.of("title", "counted", "content", "write " + i)), "createDocument");
         Timestamp committed = committedAt(tenant);
         LocalDate day = committed.toSqlTimestamp().toInstant().atZone(ZoneOffset.UTC)
@@ -101,7 +107,7 @@ final class AnalyticsLatency {
     String tenant = "bench-usage-warmup";
     long deadline = System.nanoTime() + 30_000_000_000L;
     do {
-      require(client.post("createDocument", tenant, null,
+      require(client.post(CREATE_DOCUMENT, tenant, null,
           Map.of("title", "warm-up", "content", UUID.randomUUID().toString())), "warm-up");
       Thread.sleep(500);
     } while (counted(tenant, LocalDate.now(ZoneOffset.UTC)) == 0
@@ -120,7 +126,7 @@ final class AnalyticsLatency {
   }
 
   private long counted(String tenant, LocalDate day) {
-    Response reply = client.get("getUsage", tenant, "from=" + day + "&to=" + day);
+    Response reply = client.get(GET_USAGE, tenant, "from=" + day + "&to=" + day);
     require(reply, "getUsage");
     long total = 0;
     for (JsonNode count : reply.json().path("days")) {

@@ -1,5 +1,9 @@
 package dev.docstore.bench;
 
+import static dev.docstore.api.Operation.CREATE_DOCUMENT;
+import static dev.docstore.api.Operation.CREATE_DOCUMENT_VERSION;
+import static dev.docstore.api.Operation.GET_DOCUMENT;
+
 import dev.docstore.app.ClientCounters;
 import dev.docstore.local.Emulators;
 import dev.docstore.local.LocalStack;
@@ -213,7 +217,7 @@ public final class Bench {
 
   private void contention(BenchClient client) throws Exception {
     String tenant = "bench-contention";
-    Response created = client.post("createDocument", tenant, null,
+    Response created = client.post(CREATE_DOCUMENT, tenant, null,
         Map.of("title", "contended", "content", "v1"));
     if (!created.ok()) {
       throw new IllegalStateException("contention set-up: " + created.status());
@@ -225,13 +229,13 @@ public final class Bench {
     parallel(options.writers(), w -> {
       for (int i = 0; i < options.writesPerWriter(); i++) {
         String content = "writer " + w + " write " + i + " " + UUID.randomUUID();
-        recorder.time("createDocumentVersion", Recorder.FIRST, () -> client.post(
-            "createDocumentVersion", tenant, "bench-" + UUID.randomUUID(),
+        recorder.time(CREATE_DOCUMENT_VERSION.functionName(), Recorder.FIRST, () -> client.post(
+            CREATE_DOCUMENT_VERSION, tenant, "bench-" + UUID.randomUUID(),
             Map.of("documentId", doc, "content", content)));
       }
     });
     double seconds = (System.nanoTime() - start) / 1e9;
-    Samples samples = recorder.samples("createDocumentVersion", Recorder.FIRST);
+    Samples samples = recorder.samples(CREATE_DOCUMENT_VERSION.functionName(), Recorder.FIRST);
     String section = "Contention: " + options.writers() + " writers x "
         + options.writesPerWriter() + " createDocumentVersion on one document";
     report.report(section, "contention_throughput", samples.count() / seconds, "writes/s",
@@ -239,7 +243,7 @@ public final class Bench {
     report.report(section, "contention_aborted_rpcs", rpcs.aborted() - abortedBefore, "count",
         "Spanner calls that ended ABORTED (each one a retried attempt)");
     errors(section, "contention", recorder);
-    long latest = client.get("getDocument", tenant, "documentId=" + doc).json()
+    long latest = client.get(GET_DOCUMENT, tenant, "documentId=" + doc).json()
         .at("/document/latestVersion").asLong();
     report.exactly(section, "contention_lost_versions", 1 + samples.count() - latest, "count",
         0, "latestVersion " + latest + " after 1 + " + samples.count() + " 2xx writes");

@@ -1,5 +1,6 @@
 package dev.docstore.bench;
 
+import dev.docstore.api.Operation;
 import dev.docstore.testing.DocstoreClient;
 import dev.docstore.testing.DocstoreClient.Request;
 import dev.docstore.testing.DocstoreClient.Response;
@@ -21,13 +22,13 @@ final class BenchClient {
     client = new DocstoreClient(baseUrl, null, "bench");
   }
 
-  /** POSTs {@code body} as JSON to {@code function}, with {@code key} unless it is null. */
-  Response post(String function, String tenant, String key, Map<String, Object> body) {
-    return send(client.post(function).tenant(tenant).key(key).json(body));
+  /** POSTs {@code body} as JSON to the write, with {@code key} unless it is null. */
+  Response post(Operation write, String tenant, String key, Map<String, Object> body) {
+    return send(client.post(write.functionName()).tenant(tenant).key(key).json(body));
   }
 
-  Response get(String function, String tenant, String query) {
-    return send(client.get(function).tenant(tenant).query(query));
+  Response get(Operation read, String tenant, String query) {
+    return send(client.get(read.functionName()).tenant(tenant).query(query));
   }
 
   long requests() {

@@ -1,5 +1,13 @@
 package dev.docstore.it;
 
+import static dev.docstore.api.Operation.CREATE_DOCUMENT;
+import static dev.docstore.api.Operation.CREATE_DOCUMENT_VERSION;
+import static dev.docstore.api.Operation.DELETE_DOCUMENT_VERSION;
+import static dev.docstore.api.Operation.GET_USAGE;
+import static dev.docstore.api.Operation.RESTORE_DOCUMENT_VERSION;
+import static dev.docstore.api.Operation.SET_ACTIVE_VERSION;
+import static dev.docstore.api.Step.AFTER_COMMIT_BEFORE_PUBLISH;
+import static dev.docstore.api.Step.BEFORE_COMMIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +53,7 @@ class AnalyticsTest {
   }
 
   private static String create(String tenant, String key) {
-    Api.Request request = STACK.api().post("createDocument").tenant(tenant)
+    Api.Request request = STACK.api().post(CREATE_DOCUMENT).tenant(tenant)
         .json(Map.of("title", "analytics", "content", "c-" + key));
     if (key != null) {
       request.key(key);
@@ -58,7 +66,7 @@ class AnalyticsTest {
   private static long usage(String tenant, String operation) {
     String today = LocalDate.now(ZoneOffset.UTC).toString();
     String tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1).toString();
-    Api.Response r = STACK.api().get("getUsage").tenant(tenant)
+    Api.Response r = STACK.api().get(GET_USAGE).tenant(tenant)
         .query("from=" + today + "&to=" + tomorrow).send();
     assertEquals(200, r.status(), r.toString());
     long total = 0;
@@ -85,20 +93,20 @@ class AnalyticsTest {
     STACK.events().drain(200);
     String id = create(t, "emit-1");
     create(t, "emit-1");
-    STACK.api().post("createDocumentVersion").tenant(t)
+    STACK.api().post(CREATE_DOCUMENT_VERSION).tenant(t)
         .json(Map.of("documentId", id, "content", "v2")).send();
-    STACK.api().post("createDocumentVersion").tenant(t)
+    STACK.api().post(CREATE_DOCUMENT_VERSION).tenant(t)
         .json(Map.of("documentId", id, "content", "v2")).send();
-    STACK.api().post("setActiveVersion").tenant(t)
+    STACK.api().post(SET_ACTIVE_VERSION).tenant(t)
         .json(Map.of("documentId", id, "version", 1)).send();
-    STACK.api().post("deleteDocumentVersion").tenant(t)
+    STACK.api().post(DELETE_DOCUMENT_VERSION).tenant(t)
         .json(Map.of("documentId", id, "version", 2)).send();
-    STACK.api().post("deleteDocumentVersion").tenant(t)
+    STACK.api().post(DELETE_DOCUMENT_VERSION).tenant(t)
         .json(Map.of("documentId", id, "version", 1)).send();
-    STACK.api().post("restoreDocumentVersion").tenant(t)
+    STACK.api().post(RESTORE_DOCUMENT_VERSION).tenant(t)
         .json(Map.of("documentId", id, "version", 2)).send();
-    STACK.local().docstore().failpoints().set("setActiveVersion.beforeCommit", "1*error");
-    assertEquals(503, STACK.api().post("setActiveVersion").tenant(t)
+    STACK.local().docstore().failpoints().set(SET_ACTIVE_VERSION.failpoint(BEFORE_COMMIT), "1*error");
+    assertEquals(503, STACK.api().post(SET_ACTIVE_VERSION).tenant(t)
         .json(Map.of("documentId", id, "version", 2)).send().status());
 
     List<JsonNode> events = STACK.events().drainJson();
@@ -157,7 +165,7 @@ class AnalyticsTest {
   void aCrashBetweenCommitAndPublishIsHealedByTheRelayExactlyOnce() {
     String t = "crash";
     STACK.events().drain(200);
-    STACK.local().docstore().failpoints().set("createDocument.afterCommitBeforePublish",
+    STACK.local().docstore().failpoints().set(CREATE_DOCUMENT.failpoint(AFTER_COMMIT_BEFORE_PUBLISH),
         "1*error");
     create(t, "crash-1");
     assertTrue(STACK.events().drain(300).isEmpty(), "nothing was published at commit");

@@ -1,5 +1,6 @@
 package dev.docstore.it;
 
+import dev.docstore.api.Operation;
 import dev.docstore.testing.DocstoreClient;
 import java.io.IOException;
 import java.net.URI;
@@ -20,6 +21,21 @@ public final class Api extends DocstoreClient {
   Api(String baseUrl) {
     super(baseUrl, "t-default", "u-default");
     onExchange(this::check);
+  }
+
+  /** A POST to the operation's function, whatever method it accepts. */
+  public Request post(Operation operation) {
+    return post(operation.functionName());
+  }
+
+  /** A GET of the operation's function, whatever method it accepts. */
+  public Request get(Operation operation) {
+    return get(operation.functionName());
+  }
+
+  /** A CORS preflight of the operation's function. */
+  public Request options(Operation operation) {
+    return options(operation.functionName());
   }
 
   /** Every exchange sent so far through {@link Request#send()}, each already checked. */

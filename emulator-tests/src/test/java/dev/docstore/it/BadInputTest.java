@@ -1,5 +1,9 @@
 package dev.docstore.it;
 
+import static dev.docstore.api.Operation.CREATE_DOCUMENT;
+import static dev.docstore.api.Operation.GET_DOCUMENT;
+import static dev.docstore.api.Operation.GET_VERSION_CONTENT;
+import static dev.docstore.api.Operation.LIST_DOCUMENTS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,42 +76,42 @@ class BadInputTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("createDocumentBodies")
   void createDocumentRejects(String name, String body, int status, String code) {
-    assertProblem(STACK.api().post("createDocument").tenant(TENANT).json(body).send(), status,
+    assertProblem(STACK.api().post(CREATE_DOCUMENT).tenant(TENANT).json(body).send(), status,
         code);
   }
 
   @Test
   void nonJsonContentTypeIs415() {
-    assertProblem(STACK.api().post("createDocument").tenant(TENANT)
+    assertProblem(STACK.api().post(CREATE_DOCUMENT).tenant(TENANT)
         .body("text/plain", "{\"title\":\"x\",\"content\":\"y\"}".getBytes(
             StandardCharsets.UTF_8)).send(), 415, "unsupported_media_type");
-    assertProblem(STACK.api().post("createDocument").tenant(TENANT)
+    assertProblem(STACK.api().post(CREATE_DOCUMENT).tenant(TENANT)
         .body("application/x-www-form-urlencoded", "title=x".getBytes(StandardCharsets.UTF_8))
         .send(), 415, "unsupported_media_type");
   }
 
   @Test
   void wrongMethodIs405() {
-    Api.Response response = STACK.api().get("createDocument").tenant(TENANT).send();
+    Api.Response response = STACK.api().get(CREATE_DOCUMENT).tenant(TENANT).send();
     assertProblem(response, 405, "method_not_allowed");
     assertEquals("POST", response.header("Allow"));
-    assertProblem(STACK.api().post("getDocument").tenant(TENANT).json("{}").send(), 405,
+    assertProblem(STACK.api().post(GET_DOCUMENT).tenant(TENANT).json("{}").send(), 405,
         "method_not_allowed");
   }
 
   @Test
   void noCredentialsIs401() {
-    assertProblem(STACK.api().post("createDocument").tenant(null)
+    assertProblem(STACK.api().post(CREATE_DOCUMENT).tenant(null)
         .json("{\"title\":\"x\",\"content\":\"y\"}").send(), 401, "unauthenticated");
-    assertProblem(STACK.api().get("listDocuments").tenant(null).send(), 401, "unauthenticated");
-    assertProblem(STACK.api().get("listDocuments").tenant("bad tenant/../x").send(), 401,
+    assertProblem(STACK.api().get(LIST_DOCUMENTS).tenant(null).send(), 401, "unauthenticated");
+    assertProblem(STACK.api().get(LIST_DOCUMENTS).tenant("bad tenant/../x").send(), 401,
         "unauthenticated");
   }
 
   static Stream<Arguments> badReads() {
-    Function<String, Api.Request> getDocument = q -> STACK.api().get("getDocument").query(q);
-    Function<String, Api.Request> content = q -> STACK.api().get("getVersionContent").query(q);
-    Function<String, Api.Request> list = q -> STACK.api().get("listDocuments").query(q);
+    Function<String, Api.Request> getDocument = q -> STACK.api().get(GET_DOCUMENT).query(q);
+    Function<String, Api.Request> content = q -> STACK.api().get(GET_VERSION_CONTENT).query(q);
+    Function<String, Api.Request> list = q -> STACK.api().get(LIST_DOCUMENTS).query(q);
     String uuid = "00000000-0000-4000-8000-000000000000";
     return Stream.of(
         Arguments.of("getDocument without documentId", getDocument.apply(""), 400),
@@ -139,7 +143,7 @@ class BadInputTest {
   @Test
   void invalidIdempotencyKeysAre400() {
     for (String key : List.of("a".repeat(256), "has space", "")) {
-      Api.Response response = STACK.api().post("createDocument").tenant(TENANT).key(key)
+      Api.Response response = STACK.api().post(CREATE_DOCUMENT).tenant(TENANT).key(key)
           .json("{\"title\":\"x\",\"content\":\"y\"}").send();
       assertProblem(response, 400, "invalid_request");
     }

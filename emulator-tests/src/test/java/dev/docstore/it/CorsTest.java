@@ -1,5 +1,9 @@
 package dev.docstore.it;
 
+import static dev.docstore.api.Operation.CREATE_DOCUMENT;
+import static dev.docstore.api.Operation.GET_DOCUMENT;
+import static dev.docstore.api.Operation.LIST_DOCUMENTS;
+import static dev.docstore.api.Operation.PUBLISH_OUTBOX;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,14 +63,14 @@ class CorsTest {
 
   @Test
   void anAllowedOriginCanReadTheAnswerAndItsHeaders() {
-    Api.Response r = STACK.api().post("createDocument").tenant("cors").header("Origin", APP)
+    Api.Response r = STACK.api().post(CREATE_DOCUMENT).tenant("cors").header("Origin", APP)
         .key("cors-1").json(Map.of("title", "t", "content", "c")).send();
     assertEquals(201, r.status());
     assertEquals(APP, r.header("Access-Control-Allow-Origin"));
     String exposed = r.header("Access-Control-Expose-Headers");
     assertTrue(exposed.contains("Idempotent-Replayed") && exposed.contains("X-Request-Id"),
         exposed);
-    Api.Response error = STACK.api().get("getDocument").tenant("cors")
+    Api.Response error = STACK.api().get(GET_DOCUMENT).tenant("cors")
         .header("Origin", "http://localhost:5173").query("documentId=nope").send();
     assertEquals(400, error.status());
     assertEquals("http://localhost:5173", error.header("Access-Control-Allow-Origin"),
@@ -75,7 +79,7 @@ class CorsTest {
 
   @Test
   void anUnknownOriginGetsNoCorsHeadersOnActualRequests() {
-    Api.Response r = STACK.api().get("listDocuments").tenant("cors").header("Origin", EVIL)
+    Api.Response r = STACK.api().get(LIST_DOCUMENTS).tenant("cors").header("Origin", EVIL)
         .send();
     assertEquals(200, r.status());
     assertNull(r.header("Access-Control-Allow-Origin"));
@@ -84,7 +88,7 @@ class CorsTest {
 
   @Test
   void backgroundFunctionsHaveNoCors() {
-    Api.Response r = STACK.api().options("publishOutbox").tenant(null).header("Origin", APP)
+    Api.Response r = STACK.api().options(PUBLISH_OUTBOX).tenant(null).header("Origin", APP)
         .header("Access-Control-Request-Method", "POST").send();
     assertEquals(405, r.status());
     assertNull(r.header("Access-Control-Allow-Origin"));

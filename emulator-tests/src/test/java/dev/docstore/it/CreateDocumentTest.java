@@ -1,5 +1,10 @@
 package dev.docstore.it;
 
+import static dev.docstore.api.Operation.CREATE_DOCUMENT;
+import static dev.docstore.api.Operation.GET_DOCUMENT;
+import static dev.docstore.api.Operation.GET_VERSION_CONTENT;
+import static dev.docstore.api.Operation.LIST_DOCUMENTS;
+import static dev.docstore.api.Step.AFTER_DOCUMENT_INSERT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -32,7 +37,7 @@ class CreateDocumentTest {
   @Test
   void roundTripCreateGetListContent() {
     String tenant = "round-trip";
-    Api.Response created = STACK.api().post("createDocument").tenant(tenant)
+    Api.Response created = STACK.api().post(CREATE_DOCUMENT).tenant(tenant)
         .json(Map.of("title", "Quarterly plan", "content", "first draft",
             "contentType", "text/markdown"))
         .send();
@@ -52,20 +57,20 @@ class CreateDocumentTest {
     assertEquals(11, version.get("contentLength").asLong());
     assertEquals("text/markdown", version.get("contentType").asText());
 
-    Api.Response got = STACK.api().get("getDocument").tenant(tenant)
+    Api.Response got = STACK.api().get(GET_DOCUMENT).tenant(tenant)
         .query("documentId=" + id).send();
     assertEquals(200, got.status(), got.toString());
     assertEquals(document, got.json().get("document"));
     assertEquals(1, got.json().get("versions").size());
     assertEquals(version, got.json().get("versions").get(0));
 
-    Api.Response list = STACK.api().get("listDocuments").tenant(tenant).send();
+    Api.Response list = STACK.api().get(LIST_DOCUMENTS).tenant(tenant).send();
     assertEquals(200, list.status());
     assertEquals(1, list.json().get("documents").size());
     assertEquals(document, list.json().get("documents").get(0));
     assertNull(list.json().get("nextPageToken"));
 
-    Api.Response content = STACK.api().get("getVersionContent").tenant(tenant)
+    Api.Response content = STACK.api().get(GET_VERSION_CONTENT).tenant(tenant)
         .query("documentId=" + id + "&version=1").send();
     assertEquals(200, content.status());
     assertArrayEquals("first draft".getBytes(StandardCharsets.UTF_8), content.body());
@@ -76,14 +81,14 @@ class CreateDocumentTest {
   @Test
   void base64ContentRoundTripsExactBytes() {
     byte[] bytes = {0, 1, 2, (byte) 0xff, (byte) 0xfe, 10, 13};
-    Api.Response created = STACK.api().post("createDocument").tenant("b64")
+    Api.Response created = STACK.api().post(CREATE_DOCUMENT).tenant("b64")
         .json(Map.of("title", "binary", "contentBase64",
             java.util.Base64.getEncoder().encodeToString(bytes),
             "contentType", "application/octet-stream"))
         .send();
     assertEquals(201, created.status(), created.toString());
     String id = created.json().at("/document/documentId").asText();
-    Api.Response content = STACK.api().get("getVersionContent").tenant("b64")
+    Api.Response content = STACK.api().get(GET_VERSION_CONTENT).tenant("b64")
         .query("documentId=" + id + "&version=1").send();
     assertArrayEquals(bytes, content.body());
   }
@@ -93,14 +98,14 @@ class CreateDocumentTest {
     String tenant = "pages";
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      ids.add(STACK.api().post("createDocument").tenant(tenant).json(doc("doc " + i, "c" + i))
+      ids.add(STACK.api().post(CREATE_DOCUMENT).tenant(tenant).json(doc("doc " + i, "c" + i))
           .send().json().at("/document/documentId").asText());
     }
     List<String> seen = new ArrayList<>();
     String token = null;
     int pages = 0;
     do {
-      Api.Response page = STACK.api().get("listDocuments").tenant(tenant)
+      Api.Response page = STACK.api().get(LIST_DOCUMENTS).tenant(tenant)
           .query("pageSize=2" + (token == null ? "" : "&pageToken=" + token)).send();
       assertEquals(200, page.status(), page.toString());
       page.json().get("documents").forEach(d -> seen.add(d.get("documentId").asText()));
@@ -112,12 +117,12 @@ class CreateDocumentTest {
     java.util.Collections.reverse(newestFirst);
     assertEquals(newestFirst, seen);
 
-    String issued = STACK.api().get("listDocuments").tenant(tenant).query("pageSize=1").send()
+    String issued = STACK.api().get(LIST_DOCUMENTS).tenant(tenant).query("pageSize=1").send()
         .json().get("nextPageToken").asText();
-    Api.Response foreign = STACK.api().get("listDocuments").tenant("someone-else")
+    Api.Response foreign = STACK.api().get(LIST_DOCUMENTS).tenant("someone-else")
         .query("pageToken=" + issued).send();
     assertEquals(400, foreign.status(), "a token issued to another tenant");
-    Api.Response forged = STACK.api().get("listDocuments").tenant(tenant)
+    Api.Response forged = STACK.api().get(LIST_DOCUMENTS).tenant(tenant)
         .query("pageToken=dGhpcyBpcyBub3QgYSB0b2tlbg").send();
     assertEquals(400, forged.status());
     assertEquals("invalid_request", forged.code());
@@ -127,9 +132,9 @@ class CreateDocumentTest {
   void replayIsIdenticalInStatusBodyAndHeader() {
     String tenant = "replay";
     STACK.events().drain(200);
-    Api.Response first = STACK.api().post("createDocument").tenant(tenant).key("k-1")
+    Api.Response first = STACK.api().post(CREATE_DOCUMENT).tenant(tenant).key("k-1")
         .json(doc("Replay me", "body")).send();
-    Api.Response second = STACK.api().post("createDocument").tenant(tenant).key("k-1")
+    Api.Response second = STACK.api().post(CREATE_DOCUMENT).tenant(tenant).key("k-1")
         .json("{ \"content\" : \"body\",\n \"title\":\"Replay me\" }").send();
     assertEquals(201, first.status());
     assertNull(first.header("Idempotent-Replayed"));
@@ -144,10 +149,10 @@ class CreateDocumentTest {
   @Test
   void sameKeyWithAnotherPayloadIs409AndWritesNothing() {
     String tenant = "mismatch";
-    assertEquals(201, STACK.api().post("createDocument").tenant(tenant).key("k")
+    assertEquals(201, STACK.api().post(CREATE_DOCUMENT).tenant(tenant).key("k")
         .json(doc("One", "a")).send().status());
     String before = STACK.rows().census(tenant);
-    Api.Response conflict = STACK.api().post("createDocument").tenant(tenant).key("k")
+    Api.Response conflict = STACK.api().post(CREATE_DOCUMENT).tenant(tenant).key("k")
         .json(doc("Two", "b")).send();
     assertEquals(409, conflict.status());
     assertEquals("idempotency_key_reused", conflict.code());
@@ -159,7 +164,7 @@ class CreateDocumentTest {
   void eightThreadsWithOneKeyMakeExactlyOneDocument() throws Exception {
     String tenant = "eight";
     STACK.events().drain(200);
-    List<Api.Response> responses = parallel(8, i -> STACK.api().post("createDocument")
+    List<Api.Response> responses = parallel(8, i -> STACK.api().post(CREATE_DOCUMENT)
         .tenant(tenant).key("same-key").json(doc("Once", "only once")).send());
     Set<String> bodies = new HashSet<>();
     int replays = 0;
@@ -182,7 +187,7 @@ class CreateDocumentTest {
   void sixteenConcurrentCreatesThroughOneSharedClientAllSucceed() throws Exception {
     String tenant = "sixteen";
     STACK.events().drain(200);
-    List<Api.Response> responses = parallel(16, i -> STACK.api().post("createDocument")
+    List<Api.Response> responses = parallel(16, i -> STACK.api().post(CREATE_DOCUMENT)
         .tenant(tenant).json(doc("Doc " + i, "content " + i)).send());
     Set<String> ids = new HashSet<>();
     for (Api.Response r : responses) {
@@ -203,8 +208,8 @@ class CreateDocumentTest {
   void failureBetweenTheTwoInsertsLeavesNeitherAndTheRetryCommitsOnce() {
     String tenant = "atomic";
     STACK.events().drain(200);
-    STACK.local().docstore().failpoints().set("createDocument.afterDocumentInsert", "1*error");
-    Api.Response failed = STACK.api().post("createDocument").tenant(tenant).key("atomic-1")
+    STACK.local().docstore().failpoints().set(CREATE_DOCUMENT.failpoint(AFTER_DOCUMENT_INSERT), "1*error");
+    Api.Response failed = STACK.api().post(CREATE_DOCUMENT).tenant(tenant).key("atomic-1")
         .json(doc("Atomic", "all or nothing")).send();
     assertEquals(503, failed.status(), failed.toString());
     assertEquals("unavailable", failed.code());
@@ -212,7 +217,7 @@ class CreateDocumentTest {
         + " DailyApiUsage=0 ProcessedEvents=0", STACK.rows().census(tenant));
     assertTrue(STACK.events().drainJson().isEmpty(), "a rolled-back write emits nothing");
 
-    Api.Response retried = STACK.api().post("createDocument").tenant(tenant).key("atomic-1")
+    Api.Response retried = STACK.api().post(CREATE_DOCUMENT).tenant(tenant).key("atomic-1")
         .json(doc("Atomic", "all or nothing")).send();
     assertEquals(201, retried.status(), retried.toString());
     assertNull(retried.header("Idempotent-Replayed"), "the retry executes afresh");
@@ -225,7 +230,7 @@ class CreateDocumentTest {
   void eachCommittedCreateEmitsOneCompleteEvent() {
     String tenant = "events";
     STACK.events().drain(200);
-    Api.Response created = STACK.api().post("createDocument").tenant(tenant)
+    Api.Response created = STACK.api().post(CREATE_DOCUMENT).tenant(tenant)
         .header("X-Request-Id", "req-events-1").json(doc("Evented", "x")).send();
     assertEquals("req-events-1", created.header("X-Request-Id"));
     List<JsonNode> events = STACK.events().drainJson();

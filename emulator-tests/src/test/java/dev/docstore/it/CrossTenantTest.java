@@ -1,5 +1,14 @@
 package dev.docstore.it;
 
+import static dev.docstore.api.Operation.CREATE_DOCUMENT;
+import static dev.docstore.api.Operation.CREATE_DOCUMENT_VERSION;
+import static dev.docstore.api.Operation.DELETE_DOCUMENT_VERSION;
+import static dev.docstore.api.Operation.GET_DOCUMENT;
+import static dev.docstore.api.Operation.GET_USAGE;
+import static dev.docstore.api.Operation.GET_VERSION_CONTENT;
+import static dev.docstore.api.Operation.LIST_DOCUMENTS;
+import static dev.docstore.api.Operation.RESTORE_DOCUMENT_VERSION;
+import static dev.docstore.api.Operation.SET_ACTIVE_VERSION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,6 +16,7 @@ import com.google.cloud.spanner.ResultSet;
 import com.google.cloud.spanner.Statement;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.Storage;
+import dev.docstore.api.Operation;
 import dev.docstore.input.Sha256;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -33,14 +43,14 @@ class CrossTenantTest {
   @BeforeAll
   static void tenantAHasADocumentWithHistory() {
     Api api = STACK.api();
-    docA = api.post("createDocument").tenant(A)
+    docA = api.post(CREATE_DOCUMENT).tenant(A)
         .json(Map.of("title", "A's secret plan", "content", "a1")).send()
         .json().at("/document/documentId").asText();
-    api.post("createDocumentVersion").tenant(A)
+    api.post(CREATE_DOCUMENT_VERSION).tenant(A)
         .json(Map.of("documentId", docA, "content", "a2", "activate", false)).send();
-    api.post("createDocumentVersion").tenant(A)
+    api.post(CREATE_DOCUMENT_VERSION).tenant(A)
         .json(Map.of("documentId", docA, "content", "a3", "activate", false)).send();
-    assertEquals(200, api.post("deleteDocumentVersion").tenant(A)
+    assertEquals(200, api.post(DELETE_DOCUMENT_VERSION).tenant(A)
         .json(Map.of("documentId", docA, "version", 3)).send().status());
     for (var m : STACK.events().drain(300)) {
       STACK.deliver(m.getMessage());
@@ -77,17 +87,17 @@ class CrossTenantTest {
         + json.get("detail").asText();
   }
 
-  private static Api.Response call(String function, String tenant, String documentId,
+  private static Api.Response call(Operation function, String tenant, String documentId,
       long version) {
     Api api = STACK.api();
     return switch (function) {
-      case "getDocument" -> api.get(function).tenant(tenant).query("documentId=" + documentId)
+      case GET_DOCUMENT -> api.get(function).tenant(tenant).query("documentId=" + documentId)
           .send();
-      case "getVersionContent" -> api.get(function).tenant(tenant)
+      case GET_VERSION_CONTENT -> api.get(function).tenant(tenant)
           .query("documentId=" + documentId + "&version=" + version).send();
-      case "createDocumentVersion" -> api.post(function).tenant(tenant).key("guess-" + version)
+      case CREATE_DOCUMENT_VERSION -> api.post(function).tenant(tenant).key("guess-" + version)
           .json(Map.of("documentId", documentId, "content", "b was here")).send();
-      default -> api.post(function).tenant(tenant).key("guess-" + function + version)
+      default -> api.post(function).tenant(tenant).key("guess-" + function.functionName() + version)
           .json(Map.of("documentId", documentId, "version", version)).send();
     };
   }
@@ -95,10 +105,10 @@ class CrossTenantTest {
   @Test
   void everyFunctionAnswersAnotherTenantsIdsLikeMissingOnesAndChangesNothing() {
     String before = snapshotOfA();
-    List<String> functions = List.of("getDocument", "getVersionContent",
-        "createDocumentVersion", "setActiveVersion", "deleteDocumentVersion",
-        "restoreDocumentVersion");
-    for (String function : functions) {
+    List<Operation> functions = List.of(GET_DOCUMENT, GET_VERSION_CONTENT,
+        CREATE_DOCUMENT_VERSION, SET_ACTIVE_VERSION, DELETE_DOCUMENT_VERSION,
+        RESTORE_DOCUMENT_VERSION);
+    for (Operation function : functions) {
       for (long version : new long[] {1, 2, 3, 99}) {
         Api.Response guessed = call(function, B, docA, version);
         Api.Response missing = call(function, B, MISSING, version);
@@ -112,21 +122,21 @@ class CrossTenantTest {
 
   @Test
   void listingsAndUsageShowNothingOfAnotherTenant() {
-    STACK.api().post("createDocument").tenant(B).json(Map.of("title", "B's", "content", "b"))
+    STACK.api().post(CREATE_DOCUMENT).tenant(B).json(Map.of("title", "B's", "content", "b"))
         .send();
     for (var m : STACK.events().drain(300)) {
       STACK.deliver(m.getMessage());
     }
-    JsonNode list = STACK.api().get("listDocuments").tenant(B).send().json();
+    JsonNode list = STACK.api().get(LIST_DOCUMENTS).tenant(B).send().json();
     assertEquals(1, list.get("documents").size());
     assertEquals("B's", list.at("/documents/0/title").asText());
     String today = LocalDate.now(ZoneOffset.UTC).toString();
-    JsonNode usageB = STACK.api().get("getUsage").tenant(B)
+    JsonNode usageB = STACK.api().get(GET_USAGE).tenant(B)
         .query("from=" + today + "&to=" + today).send().json();
     assertEquals(1, usageB.get("days").size(), usageB.toString());
-    assertEquals("createDocument", usageB.at("/days/0/operation").asText());
+    assertEquals(CREATE_DOCUMENT.functionName(), usageB.at("/days/0/operation").asText());
     assertEquals(1, usageB.at("/days/0/count").asLong());
-    JsonNode usageA = STACK.api().get("getUsage").tenant(A)
+    JsonNode usageA = STACK.api().get(GET_USAGE).tenant(A)
         .query("from=" + today + "&to=" + today).send().json();
     long totalA = 0;
     for (JsonNode day : usageA.get("days")) {

@@ -32,8 +32,7 @@ class FailpointMatrixTest {
   }
 
   private static WriteScenario scenario(Failpoint point) {
-    String function = point.operation().functionName();
-    return Stream.of(WriteScenario.values()).filter(s -> s.function.equals(function))
+    return Stream.of(WriteScenario.values()).filter(s -> s.operation == point.operation())
         .findFirst().orElseThrow(() -> new AssertionError("no scenario for " + point));
   }
 
@@ -43,7 +42,7 @@ class FailpointMatrixTest {
 
   private static Api.Response send(WriteScenario s, WriteScenario.Prepared p, String key,
       String requestId) {
-    return STACK.api().post(s.function).tenant(p.tenant()).key(key)
+    return STACK.api().post(s.operation).tenant(p.tenant()).key(key)
         .header("X-Request-Id", requestId).json(s.body(p, 0)).send();
   }
 

@@ -1,5 +1,7 @@
 package dev.docstore.it;
 
+import static dev.docstore.api.Operation.SET_ACTIVE_VERSION;
+import static dev.docstore.api.Step.BEFORE_COMMIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,7 +154,8 @@ class HistoryCheckerSelfTest {
     f.add(7, "A", "setActiveVersion", "k4", "r7", "{\"documentId\":\"d1\",\"version\":2}",
         "d1", 2L, null, 100, 110, 503, "unavailable", false, "{\"code\":\"unavailable\"}");
     f.event("e7", "version.activated", 2L, "r7");
-    f.history.arm(95 * 1_000_000L, "setActiveVersion.beforeCommit", "1*error");
+    f.history.arm(95 * 1_000_000L, SET_ACTIVE_VERSION.failpoint(BEFORE_COMMIT).name(),
+        "1*error");
     HistoryChecker.Report report = f.check();
     String text = render(report);
     assertTrue(report.checks().contains(HistoryChecker.LEFT_NOTHING), text);

@@ -1,5 +1,6 @@
 package dev.docstore.it;
 
+import static dev.docstore.api.Operation.GET_USAGE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -126,7 +127,7 @@ class HistoryCheckerTest {
     state.invariantViolations.addAll(STACK.invariants().violations());
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     for (String t : tenantIds) {
-      Api.Response usage = STACK.api().get("getUsage").tenant(t)
+      Api.Response usage = STACK.api().get(GET_USAGE).tenant(t)
           .query("from=" + today.minusDays(1) + "&to=" + today.plusDays(1)).send();
       assertEquals(200, usage.status(), usage.toString());
       for (JsonNode day : usage.json().get("days")) {

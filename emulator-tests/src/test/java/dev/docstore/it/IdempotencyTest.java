@@ -1,5 +1,8 @@
 package dev.docstore.it;
 
+import static dev.docstore.api.Operation.SET_ACTIVE_VERSION;
+import static dev.docstore.api.Step.AFTER_COMMIT_BEFORE_PUBLISH;
+import static dev.docstore.api.Step.BEFORE_COMMIT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -79,7 +82,7 @@ class IdempotencyTest {
   void aFailureBeforeCommitStoresNothingAndTheRetryCommitsOnce(WriteScenario s) {
     WriteScenario.Prepared p = s.prepareCounted(STACK.api(), STACK.rows(), tenant(s, "fail"));
     String census = STACK.rows().census(p.tenant());
-    STACK.local().docstore().failpoints().set(s.function + ".beforeCommit", "1*error");
+    STACK.local().docstore().failpoints().set(s.operation.failpoint(BEFORE_COMMIT), "1*error");
     Api.Response failed = s.send(STACK.api(), p, 0, "key-3");
     BadInputTest.assertProblem(failed, 503, "unavailable");
     assertEquals(census, STACK.rows().census(p.tenant()), "nothing stored");
@@ -177,7 +180,7 @@ class IdempotencyTest {
   void spannerRoundTripsPerWrite() {
     WriteScenario s = WriteScenario.SET_ACTIVE_VERSION;
     WriteScenario.Prepared p = s.prepareCounted(STACK.api(), STACK.rows(), "idem-rpc");
-    STACK.local().docstore().failpoints().set("setActiveVersion.afterCommitBeforePublish",
+    STACK.local().docstore().failpoints().set(SET_ACTIVE_VERSION.failpoint(AFTER_COMMIT_BEFORE_PUBLISH),
         "1*error");
     List<String> first = RpcCounter.names(
         STACK.rpcs().during(() -> s.send(STACK.api(), p, 0, "rpc-key")));

@@ -1,5 +1,6 @@
 package dev.docstore.it;
 
+import static dev.docstore.api.Operation.CREATE_DOCUMENT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +20,7 @@ class InvariantCheckerTest {
   @Test
   void reportsEveryPlantedViolation() {
     String t = "planted";
-    String id = STACK.api().post("createDocument").tenant(t)
+    String id = STACK.api().post(CREATE_DOCUMENT).tenant(t)
         .json(Map.of("title", "victim", "content", "bytes")).send()
         .json().at("/document/documentId").asText();
     assertTrue(STACK.invariants().violations().isEmpty());

@@ -1,5 +1,7 @@
 package dev.docstore.it;
 
+import static dev.docstore.api.Operation.CREATE_DOCUMENT;
+import static dev.docstore.api.Operation.SET_ACTIVE_VERSION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +43,7 @@ class LogTest {
     List<JsonNode> lines;
     List<String> everything;
     try (LogCapture logs = new LogCapture()) {
-      response = STACK.api().post(s.function).tenant(tenant).key("log-key-" + marker)
+      response = STACK.api().post(s.operation).tenant(tenant).key("log-key-" + marker)
           .header("X-Request-Id", requestId)
           .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
           .json(body).send();
@@ -83,7 +85,7 @@ class LogTest {
     String requestId = "log-xctc-" + UUID.randomUUID();
     List<JsonNode> lines;
     try (LogCapture logs = new LogCapture()) {
-      STACK.api().post("createDocument").tenant("logs-xctc").header("X-Request-Id", requestId)
+      STACK.api().post(CREATE_DOCUMENT).tenant("logs-xctc").header("X-Request-Id", requestId)
           .header("X-Cloud-Trace-Context", traceId + "/12345678901234567890;o=1")
           .json(Map.of("title", "t", "content", "c")).send();
       lines = logs.forRequest(requestId);
@@ -105,7 +107,7 @@ class LogTest {
     List<String> everything;
     String secret = "SECRET-" + UUID.randomUUID();
     try (LogCapture logs = new LogCapture()) {
-      Api.Response r = STACK.api().post("setActiveVersion").tenant("logs-reject")
+      Api.Response r = STACK.api().post(SET_ACTIVE_VERSION).tenant("logs-reject")
           .header("X-Request-Id", requestId)
           .header("Authorization", "Bearer " + secret)
           .json(Map.of("documentId", UUID.randomUUID().toString(), "version", 1)).send();

@@ -1,5 +1,7 @@
 package dev.docstore.it;
 
+import static dev.docstore.api.Operation.PUBLISH_OUTBOX;
+
 import dev.docstore.local.AnalyticsBridge;
 import dev.docstore.local.EmulatorAdmin;
 import dev.docstore.local.Emulators;
@@ -101,7 +103,7 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
   /** Runs the relay as Cloud Scheduler would, after moving the clock past the grace period. */
   public Api.Response relayAfterGracePeriod() {
     clock.advance(stack.config().outboxGracePeriod().plusSeconds(1));
-    return api.post("publishOutbox").tenant(null).send();
+    return api.post(PUBLISH_OUTBOX).tenant(null).send();
   }
 
   /** Spanner RPCs the functions have sent, by method. */

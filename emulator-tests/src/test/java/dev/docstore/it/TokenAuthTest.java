@@ -1,11 +1,16 @@
 package dev.docstore.it;
 
+import static dev.docstore.api.Operation.CREATE_DOCUMENT;
+import static dev.docstore.api.Operation.GET_DOCUMENT;
+import static dev.docstore.api.Operation.LIST_DOCUMENTS;
+import static dev.docstore.api.Operation.SET_ACTIVE_VERSION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.docstore.api.Operation;
 import dev.docstore.testing.TestTokens;
 import java.time.Instant;
 import java.util.Date;
@@ -58,11 +63,11 @@ class TokenAuthTest {
     return request.tenant(null).header("Authorization", "Bearer " + token);
   }
 
-  private static Api.Request post(String function, String token) {
+  private static Api.Request post(Operation function, String token) {
     return as(STACK.api().post(function), token);
   }
 
-  private static Api.Request get(String function, String token) {
+  private static Api.Request get(Operation function, String token) {
     return as(STACK.api().get(function), token);
   }
 
@@ -101,10 +106,10 @@ class TokenAuthTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("badCredentials")
   void badCredentialIs401AndWritesNothing(String name, String authorization) {
-    Api.Request create = STACK.api().post("createDocument").tenant(null)
+    Api.Request create = STACK.api().post(CREATE_DOCUMENT).tenant(null)
         .key("bad-credential-" + name.replace(' ', '-'))
         .json(Map.of("title", "should not exist", "content", "secret content"));
-    Api.Request list = STACK.api().get("listDocuments").tenant(null);
+    Api.Request list = STACK.api().get(LIST_DOCUMENTS).tenant(null);
     if (authorization != null) {
       create.header("Authorization", authorization);
       list.header("Authorization", authorization);
@@ -127,7 +132,7 @@ class TokenAuthTest {
 
   @Test
   void devHeadersAreNotCredentialsInFirebaseMode() {
-    Api.Response r = STACK.api().post("createDocument").tenant(VICTIM)
+    Api.Response r = STACK.api().post(CREATE_DOCUMENT).tenant(VICTIM)
         .json(Map.of("title", "dev", "content", "x")).send();
     BadInputTest.assertProblem(r, 401, "unauthenticated");
     assertEquals("Documents=0 DocumentVersions=0 IdempotencyRecords=0 AnalyticsOutbox=0"
@@ -158,7 +163,7 @@ class TokenAuthTest {
   @EnumSource(Source.class)
   void validTokenReachesItsTenantWhicheverClaimNamesIt(Source creator) {
     String tenant = "tenant-from-" + creator.name().toLowerCase().replace('_', '-');
-    Api.Response created = post("createDocument", creator.token(tenant, "alice"))
+    Api.Response created = post(CREATE_DOCUMENT, creator.token(tenant, "alice"))
         .json(Map.of("title", "plan of " + tenant, "content", "v1")).send();
     assertEquals(201, created.status(), created.toString());
     assertEquals("no-store", created.header("Cache-Control"));
@@ -168,12 +173,12 @@ class TokenAuthTest {
 
     // the same tenant, named by each of the other claims, sees the document
     for (Source reader : Source.values()) {
-      Api.Response r = get("getDocument", reader.token(tenant, "bob"))
+      Api.Response r = get(GET_DOCUMENT, reader.token(tenant, "bob"))
           .query("documentId=" + documentId).send();
       assertEquals(200, r.status(), reader + ": " + r);
       assertEquals("plan of " + tenant, r.json().at("/document/title").asText());
       assertEquals("no-store", r.header("Cache-Control"));
-      JsonNode docs = get("listDocuments", reader.token(tenant, "bob")).send().json()
+      JsonNode docs = get(LIST_DOCUMENTS, reader.token(tenant, "bob")).send().json()
           .get("documents");
       assertEquals(1, docs.size(), reader + ": " + docs);
     }
@@ -181,23 +186,23 @@ class TokenAuthTest {
     // tenant_id wins over firebase.tenant, which wins over sub; dev headers are ignored
     String both = KEY.sign(claims("mallory").claim("tenant_id", tenant)
         .claim("firebase", Map.of("tenant", "elsewhere")).build());
-    assertEquals(200, get("getDocument", both).header("X-Tenant-Id", "elsewhere")
+    assertEquals(200, get(GET_DOCUMENT, both).header("X-Tenant-Id", "elsewhere")
         .query("documentId=" + documentId).send().status());
 
     // another tenant, by any claim, the same user or the creator's own user id: 404, nothing
     for (Source other : Source.values()) {
       for (String otherTenant : new String[] {tenant + "-other", "alice", "elsewhere"}) {
         String token = other.token(otherTenant, "alice");
-        Api.Response r = get("getDocument", token).query("documentId=" + documentId).send();
+        Api.Response r = get(GET_DOCUMENT, token).query("documentId=" + documentId).send();
         BadInputTest.assertProblem(r, 404, "not_found");
-        assertEquals(0, get("listDocuments", token).send().json().get("documents").size());
-        BadInputTest.assertProblem(post("setActiveVersion", token)
+        assertEquals(0, get(LIST_DOCUMENTS, token).send().json().get("documents").size());
+        BadInputTest.assertProblem(post(SET_ACTIVE_VERSION, token)
             .json(Map.of("documentId", documentId, "version", 1)).send(), 404, "not_found");
       }
     }
     String firebaseElsewhere = KEY.sign(claims(tenant).claim("firebase",
         Map.of("tenant", "elsewhere")).build());
-    BadInputTest.assertProblem(get("getDocument", firebaseElsewhere)
+    BadInputTest.assertProblem(get(GET_DOCUMENT, firebaseElsewhere)
         .query("documentId=" + documentId).send(), 404, "not_found");
     assertEquals(1, STACK.rows().count("Documents", tenant));
     assertEquals(1, STACK.rows().count("DocumentVersions", tenant));
@@ -206,7 +211,7 @@ class TokenAuthTest {
   @Test
   void userIsTheSubNotTheTenant() {
     String token = Source.TENANT_ID.token("shared-tenant", "carol");
-    Api.Response r = post("createDocument", token)
+    Api.Response r = post(CREATE_DOCUMENT, token)
         .json(Map.of("title", "carol's", "content", "c")).send();
     assertEquals(201, r.status(), r.toString());
     assertEquals("carol", r.json().at("/document/createdBy").asText());

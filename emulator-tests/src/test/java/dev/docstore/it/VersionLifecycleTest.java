@@ -1,5 +1,13 @@
 package dev.docstore.it;
 
+import static dev.docstore.api.Operation.CREATE_DOCUMENT;
+import static dev.docstore.api.Operation.CREATE_DOCUMENT_VERSION;
+import static dev.docstore.api.Operation.DELETE_DOCUMENT_VERSION;
+import static dev.docstore.api.Operation.GET_DOCUMENT;
+import static dev.docstore.api.Operation.GET_VERSION_CONTENT;
+import static dev.docstore.api.Operation.RESTORE_DOCUMENT_VERSION;
+import static dev.docstore.api.Operation.SET_ACTIVE_VERSION;
+import static dev.docstore.api.Step.BEFORE_COMMIT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.docstore.api.Operation;
 import dev.docstore.input.Sha256;
 import dev.docstore.store.ContentStore;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +35,7 @@ class VersionLifecycleTest {
   static final Stack STACK = new Stack();
 
   private static String create(String tenant, String content) {
-    Api.Response r = STACK.api().post("createDocument").tenant(tenant)
+    Api.Response r = STACK.api().post(CREATE_DOCUMENT).tenant(tenant)
         .json(Map.of("title", "Lifecycle", "content", content)).send();
     assertEquals(201, r.status(), r.toString());
     return r.json().at("/document/documentId").asText();
@@ -38,21 +47,21 @@ class VersionLifecycleTest {
     if (activate != null) {
       body.put("activate", activate);
     }
-    return STACK.api().post("createDocumentVersion").tenant(tenant).json(body).send();
+    return STACK.api().post(CREATE_DOCUMENT_VERSION).tenant(tenant).json(body).send();
   }
 
-  private static Api.Response target(String function, String tenant, String id, long version) {
+  private static Api.Response target(Operation function, String tenant, String id, long version) {
     return STACK.api().post(function).tenant(tenant)
         .json(Map.of("documentId", id, "version", version)).send();
   }
 
   private static Api.Response content(String tenant, String id, long version) {
-    return STACK.api().get("getVersionContent").tenant(tenant)
+    return STACK.api().get(GET_VERSION_CONTENT).tenant(tenant)
         .query("documentId=" + id + "&version=" + version).send();
   }
 
   private static JsonNode document(String tenant, String id) {
-    Api.Response r = STACK.api().get("getDocument").tenant(tenant).query("documentId=" + id)
+    Api.Response r = STACK.api().get(GET_DOCUMENT).tenant(tenant).query("documentId=" + id)
         .send();
     assertEquals(200, r.status(), r.toString());
     return r.json();
@@ -76,25 +85,25 @@ class VersionLifecycleTest {
     assertEquals(3, v3.json().at("/document/latestVersion").asLong());
     assertEquals(2, v3.json().at("/document/activeVersion").asLong(), "activate: false");
 
-    Api.Response activated = target("setActiveVersion", t, id, 3);
+    Api.Response activated = target(SET_ACTIVE_VERSION, t, id, 3);
     assertEquals(200, activated.status(), activated.toString());
     assertEquals(3, activated.json().at("/document/activeVersion").asLong());
     assertNull(activated.json().get("version"));
 
-    Api.Response deleted = target("deleteDocumentVersion", t, id, 1);
+    Api.Response deleted = target(DELETE_DOCUMENT_VERSION, t, id, 1);
     assertEquals(200, deleted.status(), deleted.toString());
     assertEquals("DELETED", deleted.json().at("/version/state").asText());
     assertFalse(deleted.json().at("/version/deletedAt").asText().isEmpty());
     assertEquals(404, content(t, id, 1).status(), "a deleted version's content is 404");
     assertEquals("not_found", content(t, id, 1).code());
 
-    Api.Response activeDelete = target("deleteDocumentVersion", t, id, 3);
+    Api.Response activeDelete = target(DELETE_DOCUMENT_VERSION, t, id, 3);
     assertEquals(409, activeDelete.status());
     assertEquals("version_is_active", activeDelete.code());
-    Api.Response activateDeleted = target("setActiveVersion", t, id, 1);
+    Api.Response activateDeleted = target(SET_ACTIVE_VERSION, t, id, 1);
     assertEquals(409, activateDeleted.status());
     assertEquals("version_state", activateDeleted.code());
-    assertEquals(404, target("setActiveVersion", t, id, 9).status());
+    assertEquals(404, target(SET_ACTIVE_VERSION, t, id, 9).status());
 
     JsonNode listed = document(t, id);
     List<String> states = new ArrayList<>();
@@ -102,11 +111,11 @@ class VersionLifecycleTest {
         + v.get("state").asText()));
     assertEquals(List.of("1:DELETED", "2:LIVE", "3:LIVE"), states);
 
-    Api.Response restored = target("restoreDocumentVersion", t, id, 1);
+    Api.Response restored = target(RESTORE_DOCUMENT_VERSION, t, id, 1);
     assertEquals(200, restored.status(), restored.toString());
     assertEquals("LIVE", restored.json().at("/version/state").asText());
     assertTrue(restored.json().at("/version/deletedAt").isMissingNode());
-    Api.Response again = target("restoreDocumentVersion", t, id, 1);
+    Api.Response again = target(RESTORE_DOCUMENT_VERSION, t, id, 1);
     assertEquals(409, again.status());
     assertEquals("version_state", again.code());
 
@@ -133,18 +142,18 @@ class VersionLifecycleTest {
     String object = ContentStore.objectName(t, id,
         Sha256.hex(utf8("same bytes")));
 
-    assertEquals(200, target("deleteDocumentVersion", t, id, 3).status());
+    assertEquals(200, target(DELETE_DOCUMENT_VERSION, t, id, 3).status());
     assertArrayEquals(utf8("same bytes"), content(t, id, 1).body(),
         "the other version's content stays readable");
     assertTrue(STACK.local().docstore().content().liveGeneration(object).isPresent());
 
-    assertEquals(200, target("deleteDocumentVersion", t, id, 1).status());
+    assertEquals(200, target(DELETE_DOCUMENT_VERSION, t, id, 1).status());
     assertTrue(STACK.local().docstore().content().liveGeneration(object).isEmpty(),
         "the last live reference gone, the object is deleted after commit");
 
-    assertEquals(200, target("restoreDocumentVersion", t, id, 3).status());
+    assertEquals(200, target(RESTORE_DOCUMENT_VERSION, t, id, 3).status());
     assertArrayEquals(utf8("same bytes"), content(t, id, 3).body(), "soft-delete restore");
-    assertEquals(200, target("restoreDocumentVersion", t, id, 1).status());
+    assertEquals(200, target(RESTORE_DOCUMENT_VERSION, t, id, 1).status());
     assertArrayEquals(utf8("same bytes"), content(t, id, 1).body());
   }
 
@@ -177,8 +186,8 @@ class VersionLifecycleTest {
     for (int round = 0; round < 3; round++) {
       List<Api.Response> responses = CreateDocumentTest.parallel(12, i -> {
         long version = 1 + (i % 6);
-        return i % 2 == 0 ? target("setActiveVersion", t, id, version)
-            : target("deleteDocumentVersion", t, id, version);
+        return i % 2 == 0 ? target(SET_ACTIVE_VERSION, t, id, version)
+            : target(DELETE_DOCUMENT_VERSION, t, id, version);
       });
       for (Api.Response r : responses) {
         assertTrue(r.status() == 200 || r.status() == 409, r.toString());
@@ -192,7 +201,7 @@ class VersionLifecycleTest {
       });
       // Bring everything back for the next round.
       for (long v = 1; v <= 6; v++) {
-        target("restoreDocumentVersion", t, id, v);
+        target(RESTORE_DOCUMENT_VERSION, t, id, v);
       }
     }
   }
@@ -203,12 +212,12 @@ class VersionLifecycleTest {
     String id = create(t, "v1");
     assertEquals(201, addVersion(t, id, "restored many times", false).status());
     for (int round = 0; round < 3; round++) {
-      assertEquals(200, target("deleteDocumentVersion", t, id, 2).status());
+      assertEquals(200, target(DELETE_DOCUMENT_VERSION, t, id, 2).status());
       String key = "restore-" + round;
       // Half share one key (one effect, the rest replay it), half have their own (the losers
       // see a live version): all race the object restore before their transaction.
       List<Api.Response> responses = CreateDocumentTest.parallel(8, i -> STACK.api()
-          .post("restoreDocumentVersion").tenant(t)
+          .post(RESTORE_DOCUMENT_VERSION).tenant(t)
           .key(i % 2 == 0 ? key : key + "-" + i)
           .json(Map.of("documentId", id, "version", 2)).send());
       int restored = 0;
@@ -231,7 +240,7 @@ class VersionLifecycleTest {
     String t = "rollback";
     String id = create(t, "kept");
     STACK.events().drain(200);
-    STACK.local().docstore().failpoints().set("createDocumentVersion.beforeCommit", "1*error");
+    STACK.local().docstore().failpoints().set(CREATE_DOCUMENT_VERSION.failpoint(BEFORE_COMMIT), "1*error");
     Api.Response failed = addVersion(t, id, "orphan content", null);
     assertEquals(503, failed.status(), failed.toString());
     assertEquals(1, STACK.rows().count("DocumentVersions", t));
@@ -268,13 +277,13 @@ class VersionLifecycleTest {
     String t = "bad-targets";
     String id = create(t, "x");
     String before = STACK.rows().census(t);
-    for (String function : List.of("setActiveVersion", "deleteDocumentVersion",
-        "restoreDocumentVersion")) {
+    for (Operation function : List.of(SET_ACTIVE_VERSION, DELETE_DOCUMENT_VERSION,
+        RESTORE_DOCUMENT_VERSION)) {
       Api.Response r = STACK.api().post(function).tenant(t)
           .json(template.formatted(id)).send();
       BadInputTest.assertProblem(r, 400, "invalid_request");
     }
-    Api.Response badVersion = STACK.api().post("createDocumentVersion").tenant(t)
+    Api.Response badVersion = STACK.api().post(CREATE_DOCUMENT_VERSION).tenant(t)
         .json("{\"documentId\":\"" + id + "\",\"content\":\"x\",\"activate\":\"yes\"}").send();
     BadInputTest.assertProblem(badVersion, 400, "invalid_request");
     assertEquals(before, STACK.rows().census(t));
@@ -285,8 +294,8 @@ class VersionLifecycleTest {
     String t = "missing";
     String missing = "7b0c9a7e-1111-4222-8333-444455556666";
     BadInputTest.assertProblem(addVersion(t, missing, "x", null), 404, "not_found");
-    for (String function : List.of("setActiveVersion", "deleteDocumentVersion",
-        "restoreDocumentVersion")) {
+    for (Operation function : List.of(SET_ACTIVE_VERSION, DELETE_DOCUMENT_VERSION,
+        RESTORE_DOCUMENT_VERSION)) {
       BadInputTest.assertProblem(target(function, t, missing, 1), 404, "not_found");
     }
     assertEquals(0, STACK.rows().count("Documents", t));

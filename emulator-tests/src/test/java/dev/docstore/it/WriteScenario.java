@@ -2,6 +2,7 @@ package dev.docstore.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.docstore.api.Operation;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,18 +12,20 @@ import java.util.Map;
  * B) exist, and what they are. Used by the idempotency, failpoint and tenant matrices.
  */
 public enum WriteScenario {
-  CREATE_DOCUMENT("createDocument", "document.created"),
-  CREATE_DOCUMENT_VERSION("createDocumentVersion", "version.created"),
-  SET_ACTIVE_VERSION("setActiveVersion", "version.activated"),
-  DELETE_DOCUMENT_VERSION("deleteDocumentVersion", "version.deleted"),
-  RESTORE_DOCUMENT_VERSION("restoreDocumentVersion", "version.restored");
+  CREATE_DOCUMENT(Operation.CREATE_DOCUMENT),
+  CREATE_DOCUMENT_VERSION(Operation.CREATE_DOCUMENT_VERSION),
+  SET_ACTIVE_VERSION(Operation.SET_ACTIVE_VERSION),
+  DELETE_DOCUMENT_VERSION(Operation.DELETE_DOCUMENT_VERSION),
+  RESTORE_DOCUMENT_VERSION(Operation.RESTORE_DOCUMENT_VERSION);
 
+  public final Operation operation;
   public final String function;
   public final String eventType;
 
-  WriteScenario(String function, String eventType) {
-    this.function = function;
-    this.eventType = eventType;
+  WriteScenario(Operation operation) {
+    this.operation = operation;
+    this.function = operation.functionName();
+    this.eventType = operation.eventType();
   }
 
   /** A prepared tenant: a document with versions 1 (active), 2 and 3 in the needed states. */
@@ -32,18 +35,18 @@ public enum WriteScenario {
     if (this == CREATE_DOCUMENT) {
       return new Prepared(tenant, null);
     }
-    Api.Response created = api.post("createDocument").tenant(tenant)
+    Api.Response created = api.post(Operation.CREATE_DOCUMENT).tenant(tenant)
         .json(Map.of("title", "scenario", "content", "v1")).send();
     assertEquals(201, created.status(), created.toString());
     String id = created.json().at("/document/documentId").asText();
     for (String content : List.of("v2", "v3")) {
-      assertEquals(201, api.post("createDocumentVersion").tenant(tenant)
+      assertEquals(201, api.post(Operation.CREATE_DOCUMENT_VERSION).tenant(tenant)
           .json(Map.of("documentId", id, "content", content, "activate", false)).send()
           .status());
     }
     if (this == RESTORE_DOCUMENT_VERSION) {
       for (int v : new int[] {2, 3}) {
-        assertEquals(200, api.post("deleteDocumentVersion").tenant(tenant)
+        assertEquals(200, api.post(Operation.DELETE_DOCUMENT_VERSION).tenant(tenant)
             .json(Map.of("documentId", id, "version", v)).send().status());
       }
     }
