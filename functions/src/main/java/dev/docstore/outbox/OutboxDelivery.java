@@ -13,12 +13,28 @@ import dev.docstore.store.OutboxStore;
  * pending, a later relay run may publish it again, and the subscriber dedupes it by eventId.
  */
 public final class OutboxDelivery {
-  private final EventPublisher publisher;
-  private final OutboxStore outbox;
+  private final Publish publish;
+  private final Mark mark;
 
   public OutboxDelivery(EventPublisher publisher, OutboxStore outbox) {
-    this.publisher = publisher;
-    this.outbox = outbox;
+    this(publisher::publish, outbox::markPublished);
+  }
+
+  OutboxDelivery(Publish publish, Mark mark) {
+    this.publish = publish;
+    this.mark = mark;
+  }
+
+  /** Sends the event; its message id, or {@link PublishFailed}. */
+  @FunctionalInterface
+  interface Publish {
+    String publish(AnalyticsEvent event);
+  }
+
+  /** Marks the event's row published. */
+  @FunctionalInterface
+  interface Mark {
+    void markPublished(String tenantId, String eventId);
   }
 
   public enum Status {
@@ -46,12 +62,12 @@ public final class OutboxDelivery {
   public Delivery deliver(AnalyticsEvent event) {
     String messageId;
     try {
-      messageId = publisher.publish(event);
+      messageId = publish.publish(event);
     } catch (PublishFailed e) {
       return new Delivery(Status.NOT_PUBLISHED, null, e.reason(), e.getCause());
     }
     try {
-      outbox.markPublished(event.tenantId(), event.eventId());
+      mark.markPublished(event.tenantId(), event.eventId());
     } catch (RuntimeException e) {
       return new Delivery(Status.PUBLISHED_UNMARKED, messageId,
           "mark_published_" + Failure.of(e).code(), null);

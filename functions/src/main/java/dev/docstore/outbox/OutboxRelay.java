@@ -27,17 +27,27 @@ public final class OutboxRelay {
   public static final int BATCH_SIZE = 100;
   private static final int MAX_BATCHES = 20;
 
-  private final OutboxStore outbox;
+  private final Pending pending;
   private final OutboxDelivery delivery;
   private final Clock clock;
   private final Duration gracePeriod;
 
   public OutboxRelay(OutboxStore outbox, OutboxDelivery delivery, Clock clock,
       Duration gracePeriod) {
-    this.outbox = outbox;
+    this(outbox::pendingBefore, delivery, clock, gracePeriod);
+  }
+
+  OutboxRelay(Pending pending, OutboxDelivery delivery, Clock clock, Duration gracePeriod) {
+    this.pending = pending;
     this.delivery = delivery;
     this.clock = clock;
     this.gracePeriod = gracePeriod;
+  }
+
+  /** The unpublished events older than {@code before}, oldest first, at most {@code limit}. */
+  @FunctionalInterface
+  interface Pending {
+    List<AnalyticsEvent> pendingBefore(Timestamp before, int limit);
   }
 
   public record Result(int published, int failed) {}
@@ -49,9 +59,9 @@ public final class OutboxRelay {
     int published = 0;
     int failed = 0;
     for (int batch = 0; batch < MAX_BATCHES; batch++) {
-      List<AnalyticsEvent> pending = outbox.pendingBefore(before, BATCH_SIZE);
+      List<AnalyticsEvent> batchEvents = pending.pendingBefore(before, BATCH_SIZE);
       boolean unmarked = false;
-      for (AnalyticsEvent event : pending) {
+      for (AnalyticsEvent event : batchEvents) {
         Delivery result = delivery.deliver(event);
         switch (result.status()) {
           case PUBLISHED -> LOG.info("RELAY published", kv("tenantId", event.tenantId()),
@@ -76,7 +86,7 @@ public final class OutboxRelay {
       // Each event of the batch was tried, whatever happened to the others. Then a failed
       // publish means Pub/Sub is unwell, and a failed mark means the next batch would read the
       // same rows again: either way, stop until the next run.
-      if (pending.size() < BATCH_SIZE || failed > 0 || unmarked) {
+      if (batchEvents.size() < BATCH_SIZE || failed > 0 || unmarked) {
         break;
       }
     }
