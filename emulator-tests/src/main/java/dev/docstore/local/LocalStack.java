@@ -1,8 +1,11 @@
 package dev.docstore.local;
 
 import com.google.cloud.storage.Storage;
+import dev.docstore.api.Operation;
 import dev.docstore.app.Docstore;
 import dev.docstore.config.Config;
+import dev.docstore.functions.EntryPoints;
+import dev.docstore.functions.EntryPoints.EntryPoint;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The local stack (docs/CONTRACT.md): the database from schema.sql and the topic, and
@@ -44,7 +48,7 @@ public final class LocalStack implements AutoCloseable {
 
   /** As above, letting the caller adjust the Docstore (e.g. a Spanner RPC counter). */
   public static LocalStack start(Emulators emulators, Map<String, String> env, Clock clock,
-      String bindHost, int port, java.util.function.Consumer<Docstore.Builder> customizer) {
+      String bindHost, int port, Consumer<Docstore.Builder> customizer) {
     Map<String, String> merged = new HashMap<>(env);
     merged.put("SPANNER_EMULATOR_HOST", emulators.spannerHost());
     merged.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
@@ -118,7 +122,9 @@ public final class LocalStack implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    relay.scheduleWithFixedDelay(() -> stack.runPublishOutbox(), 30, 30, TimeUnit.SECONDS);
+    HttpClient scheduler = HttpClient.newHttpClient();
+    relay.scheduleWithFixedDelay(() -> stack.runPublishOutbox(scheduler), 30, 30,
+        TimeUnit.SECONDS);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       relay.shutdownNow();
@@ -133,10 +139,10 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /** POSTs /publishOutbox, as Cloud Scheduler does every minute in production. */
-  void runPublishOutbox() {
+  void runPublishOutbox(HttpClient http) {
     try {
-      HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-              URI.create(baseUrl() + "/publishOutbox"))
+      http.send(HttpRequest.newBuilder(
+              URI.create(baseUrl() + "/" + Operation.PUBLISH_OUTBOX.functionName()))
           .POST(HttpRequest.BodyPublishers.noBody()).build(),
           HttpResponse.BodyHandlers.discarding());
     } catch (Exception e) {
@@ -159,7 +165,7 @@ public final class LocalStack implements AutoCloseable {
     out.append("Auth: AUTH_MODE=").append(config.authMode().name().toLowerCase())
         .append(config.authMode() == Config.AuthMode.DEV
             ? " (send X-Tenant-Id and X-User-Id)" : "").append("\n\nFunctions:\n");
-    for (var entry : dev.docstore.functions.EntryPoints.ALL) {
+    for (EntryPoint entry : EntryPoints.ALL) {
       out.append(String.format("  %-5s %s/%s%n", entry.method(), baseUrl(), entry.name()));
     }
     out.append("\nTry:\n  curl -s -X POST ").append(baseUrl()).append("/createDocument \\\n")

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.docstore.local.ProjectFiles;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -166,7 +167,7 @@ class OpenApiContractTest {
   @Test
   void aMalformedContractRefusesToLoad() throws Exception {
     String yaml = java.nio.file.Files.readString(
-        dev.docstore.local.ProjectFiles.root().resolve("docs/openapi.yaml"));
+        ProjectFiles.root().resolve("docs/openapi.yaml"));
     IllegalStateException dangling = assertThrows(IllegalStateException.class,
         () -> OpenApiContract.fromYaml(yaml.replace("'#/components/schemas/DocumentAndVersion'",
             "'#/components/schemas/Missing'")));

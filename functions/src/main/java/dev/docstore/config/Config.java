@@ -1,7 +1,10 @@
 package dev.docstore.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -136,13 +139,13 @@ public record Config(
   private static String parseUrl(Map<String, String> env, String name, String fallback) {
     String value = get(env, name).orElse(fallback);
     try {
-      java.net.URI uri = new java.net.URI(value);
+      URI uri = new URI(value);
       String scheme = uri.getScheme();
       if (uri.getHost() != null
           && ("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))) {
         return value;
       }
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       // reported below
     }
     throw new ConfigException(name + " must be an absolute http(s) URL");
@@ -196,7 +199,7 @@ public record Config(
   }
 
   private static List<String> splitList(String value) {
-    return java.util.Arrays.stream(value.split(","))
+    return Arrays.stream(value.split(","))
         .map(String::trim)
         .filter(s -> !s.isEmpty())
         .toList();

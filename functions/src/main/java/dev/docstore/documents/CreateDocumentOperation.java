@@ -57,19 +57,16 @@ public final class CreateDocumentOperation
     return new Flow(request.caller(), UUID.randomUUID().toString(), input);
   }
 
-  private final class Flow implements WriteFlow {
+  private final class Flow extends UploadingFlow {
     private final Caller caller;
     private final String documentId;
     private final Input input;
-    private final String objectName;
-    private ContentStore.Stored stored;
 
     Flow(Caller caller, String documentId, Input input) {
+      super(new ContentUpload(content, caller.tenantId(), documentId, input.content()));
       this.caller = caller;
       this.documentId = documentId;
       this.input = input;
-      this.objectName = ContentStore.objectName(caller.tenantId(), documentId,
-          input.content().sha256());
     }
 
     @Override
@@ -77,23 +74,14 @@ public final class CreateDocumentOperation
       return documentId;
     }
 
-    @Override
-    public void beforeTransaction(WriteLog log) {
-      stored = content.upload(objectName, input.content().bytes(),
-          input.content().contentType());
-      log.storage("upload", "ok");
-    }
-
     /**
      * The object sits under a document id generated for this request alone, so when nothing was
      * committed (a replay, a rejection) no row can ever reference it: remove it.
      */
     @Override
-    public void afterNoEffect(WriteLog log) {
-      if (stored != null && stored.created()) {
-        content.delete(objectName);
-        log.storage("cleanUp", "deleted the upload of a request that committed nothing");
-      }
+    protected void removeOwnUpload(WriteLog log) {
+      content.delete(upload.objectName());
+      log.storage("cleanUp", "deleted the upload of a request that committed nothing");
     }
 
     @Override
@@ -108,7 +96,7 @@ public final class CreateDocumentOperation
           tx.now(), caller.userId());
       VersionRow version = new VersionRow(documentId, 1, VersionState.LIVE,
           input.content().sha256(), input.content().bytes().length,
-          input.content().contentType(), objectName, stored.generation(), tx.now(),
+          input.content().contentType(), upload.objectName(), upload.generation(), tx.now(),
           caller.userId(), null);
       var insertDocument = DocumentStore.insertDocument(tenant, document);
       tx.failpoint(Step.AFTER_DOCUMENT_INSERT);

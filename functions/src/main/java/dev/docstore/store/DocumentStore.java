@@ -2,6 +2,7 @@ package dev.docstore.store;
 
 import com.google.cloud.Timestamp;
 import com.google.cloud.spanner.DatabaseClient;
+import com.google.cloud.spanner.Key;
 import com.google.cloud.spanner.Mutation;
 import com.google.cloud.spanner.ResultSet;
 import com.google.cloud.spanner.Statement;
@@ -55,7 +56,7 @@ public final class DocumentStore {
   public Optional<VersionRow> getVersion(String tenantId, String documentId, long version) {
     Struct row =
         db.singleUse()
-            .readRow(VERSIONS, com.google.cloud.spanner.Key.of(tenantId, documentId, version),
+            .readRow(VERSIONS, Key.of(tenantId, documentId, version),
                 List.of(VersionRow.COLUMNS.split(",\\s*")));
     return Optional.ofNullable(row).map(VersionRow::from);
   }

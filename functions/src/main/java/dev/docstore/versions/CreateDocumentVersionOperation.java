@@ -5,6 +5,8 @@ import dev.docstore.api.Caller;
 import dev.docstore.api.NotFound;
 import dev.docstore.api.Operation;
 import dev.docstore.api.Outcome;
+import dev.docstore.documents.ContentUpload;
+import dev.docstore.documents.UploadingFlow;
 import dev.docstore.documents.Views;
 import dev.docstore.input.Content;
 import dev.docstore.input.Fields;
@@ -66,19 +68,16 @@ public final class CreateDocumentVersionOperation
     return new Flow(request.caller(), input, request.idempotencyKey().isEmpty());
   }
 
-  private final class Flow implements WriteFlow {
+  private final class Flow extends UploadingFlow {
     private final Caller caller;
     private final Input input;
     private final boolean dedupeByContent;
-    private final String objectName;
-    private ContentStore.Stored stored;
 
     Flow(Caller caller, Input input, boolean dedupeByContent) {
+      super(new ContentUpload(content, caller.tenantId(), input.documentId(), input.content()));
       this.caller = caller;
       this.input = input;
       this.dedupeByContent = dedupeByContent;
-      this.objectName = ContentStore.objectName(caller.tenantId(), input.documentId(),
-          input.content().sha256());
     }
 
     @Override
@@ -86,21 +85,14 @@ public final class CreateDocumentVersionOperation
       return input.documentId();
     }
 
+    /**
+     * Only unless a live version references it: a concurrent writer of the same bytes may have
+     * committed against it meanwhile.
+     */
     @Override
-    public void beforeTransaction(WriteLog log) {
-      stored = content.upload(objectName, input.content().bytes(),
-          input.content().contentType());
-      log.storage("upload", stored.created() ? "created" : "exists");
-    }
-
-    @Override
-    public void afterNoEffect(WriteLog log) {
-      // Only an object this request created, and only unless a live version references it: a
-      // concurrent writer of the same bytes may have committed against it meanwhile.
-      if (stored != null && stored.created()) {
-        objects.deleteUnlessReferenced(log, caller.tenantId(), input.documentId(),
-            input.content().sha256(), objectName);
-      }
+    protected void removeOwnUpload(WriteLog log) {
+      objects.deleteUnlessReferenced(log, caller.tenantId(), input.documentId(),
+          input.content().sha256(), upload.objectName());
     }
 
     @Override
@@ -123,7 +115,7 @@ public final class CreateDocumentVersionOperation
       long number = document.latestVersion() + 1;
       VersionRow version = new VersionRow(input.documentId(), number, VersionState.LIVE,
           input.content().sha256(), input.content().bytes().length,
-          input.content().contentType(), objectName, stored.generation(), tx.now(),
+          input.content().contentType(), upload.objectName(), upload.generation(), tx.now(),
           caller.userId(), null);
       DocumentRow updated = document.withVersions(
           input.activate() ? number : document.activeVersion(), number, tx.now());
@@ -131,10 +123,10 @@ public final class CreateDocumentVersionOperation
       Change change = Change.of(Outcome.CREATED, Views.documentAndVersion(updated, version),
           List.of(DocumentStore.insertVersion(tenant, version),
               DocumentStore.updateDocumentPointers(tenant, updated)), number);
-      if (stored.created()) {
+      if (upload.createdByThisRequest()) {
         return change;
       }
-      return change.thenAfterCommit(log -> objects.ensureUploaded(log, objectName,
+      return change.thenAfterCommit(log -> objects.ensureUploaded(log, upload.objectName(),
           input.content().bytes(), input.content().contentType()));
     }
   }

@@ -25,12 +25,8 @@ public final class DeleteDocumentVersionOperation extends VersionTargetOperation
   private final ObjectLifecycle objects;
 
   public DeleteDocumentVersionOperation(ObjectLifecycle objects) {
+    super(Operation.DELETE_DOCUMENT_VERSION);
     this.objects = objects;
-  }
-
-  @Override
-  public Operation operation() {
-    return Operation.DELETE_DOCUMENT_VERSION;
   }
 
   @Override

@@ -31,14 +31,10 @@ public final class RestoreDocumentVersionOperation extends VersionTargetOperatio
 
   public RestoreDocumentVersionOperation(DocumentStore documents, ContentStore content,
       ObjectLifecycle objects) {
+    super(Operation.RESTORE_DOCUMENT_VERSION);
     this.documents = documents;
     this.content = content;
     this.objects = objects;
-  }
-
-  @Override
-  public Operation operation() {
-    return Operation.RESTORE_DOCUMENT_VERSION;
   }
 
   @Override

@@ -16,9 +16,8 @@ import java.util.List;
 
 /** setActiveVersion: live versions only; a deleted one is 409 version_state. */
 public final class SetActiveVersionOperation extends VersionTargetOperation {
-  @Override
-  public Operation operation() {
-    return Operation.SET_ACTIVE_VERSION;
+  public SetActiveVersionOperation() {
+    super(Operation.SET_ACTIVE_VERSION);
   }
 
   @Override
