@@ -117,6 +117,10 @@ class FailpointMatrixTest {
     assertEquals(1, messages.stream().filter("COMMIT"::equals).count(), messages.toString());
     assertTrue(lines.stream().anyMatch(l -> "WARNING".equals(l.path("severity").asText())),
         "the skipped step is logged as a warning: " + messages);
+    String skipped = point.step() == Step.AFTER_COMMIT_BEFORE_PUBLISH
+        ? "PUBLISH skipped; the outbox relay will publish it later"
+        : "STEP " + point.step().stepName() + " skipped by failpoint";
+    assertTrue(messages.contains(skipped), "the line says which step was skipped: " + messages);
     List<com.google.pubsub.v1.ReceivedMessage> atCommit = STACK.events().drain(300);
     int relayed = STACK.relayAfterGracePeriod().json().get("published").asInt();
     List<com.google.pubsub.v1.ReceivedMessage> later = STACK.events().drain(300);

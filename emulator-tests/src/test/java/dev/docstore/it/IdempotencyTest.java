@@ -180,10 +180,14 @@ class IdempotencyTest {
   void spannerRoundTripsPerWrite() {
     WriteScenario s = WriteScenario.SET_ACTIVE_VERSION;
     WriteScenario.Prepared p = s.prepareCounted(STACK.api(), STACK.rows(), "idem-rpc");
-    STACK.local().docstore().failpoints().set(SET_ACTIVE_VERSION.failpoint(AFTER_COMMIT_BEFORE_PUBLISH),
-        "1*error");
+    STACK.local().docstore().failpoints()
+        .set(SET_ACTIVE_VERSION.failpoint(AFTER_COMMIT_BEFORE_PUBLISH), "1*error");
+    int tagsBefore = STACK.rpcs().commitTags().size();
     List<String> first = RpcCounter.names(
         STACK.rpcs().during(() -> s.send(STACK.api(), p, 0, "rpc-key")));
+    List<String> tags = STACK.rpcs().commitTags();
+    assertEquals(List.of("setActiveVersion"), tags.subList(tagsBefore, tags.size()),
+        "the write's transaction is tagged with its function's name");
     List<String> replay = STACK.rpcs().during(() -> s.send(STACK.api(), p, 0, "rpc-key"));
     System.out.println("RPCS first write (transaction only): " + first);
     System.out.println("RPCS replay: " + replay);

@@ -143,7 +143,7 @@ public final class Docstore implements AutoCloseable {
     this.usageStore = lazy(() -> new UsageStore(databaseClient.get()));
     this.eventJson = lazy(() -> new EventJson(json.get()));
     this.delivery = lazy(() -> new OutboxDelivery(
-        new EventPublisher(publisher.get(), eventJson.get(), config.publishTimeout()),
+        new EventPublisher(publisher, eventJson.get(), config.publishTimeout()),
         outboxStore.get()));
     this.relay = lazy(() -> new OutboxRelay(outboxStore.get(), delivery.get(), clock,
         config.outboxGracePeriod()));
@@ -155,7 +155,10 @@ public final class Docstore implements AutoCloseable {
         eventJson.get()));
     for (Operation op : Operation.values()) {
       if (op.trigger() != Operation.Trigger.CLOUD_EVENT) {
-        endpointByOperation.put(op, lazy(() -> endpoints.get().endpoint(op, handler(op))));
+        // The handler, and with it every client it needs, is built by the first request that
+        // gets past the method and credential checks: a preflight, a 405 or a 401 builds none.
+        endpointByOperation.put(op,
+            lazy(() -> endpoints.get().endpoint(op, lazy(() -> handler(op)))));
       }
     }
   }
@@ -235,10 +238,6 @@ public final class Docstore implements AutoCloseable {
 
   public Config config() {
     return config;
-  }
-
-  public Clock clock() {
-    return clock;
   }
 
   public Failpoints failpoints() {

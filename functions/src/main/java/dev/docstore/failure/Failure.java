@@ -18,8 +18,10 @@ import java.util.Set;
  * @param kind what happened, which also says whether the write certainly applied nothing
  * @param condition the answer's condition ({@link Condition#UNAVAILABLE} for anything transient)
  * @param detail the answer's detail, written by us, never an exception's text
- * @param code a short, content-free code for log lines ({@code version_state}, {@code failpoint},
- *     {@code spanner_aborted}, {@code UNAVAILABLE}, ...)
+ * @param code a short, content-free code for log lines: the condition's code when refused
+ *     ({@code version_state}), {@code failpoint} when injected, else that of the exception thrown
+ *     (its Spanner code as {@code spanner_aborted}, its gRPC code as {@code UNAVAILABLE}, or its
+ *     class name)
  */
 public record Failure(Kind kind, Condition condition, String detail, String code) {
   public enum Kind {
@@ -57,28 +59,28 @@ public record Failure(Kind kind, Condition condition, String detail, String code
         return new Failure(Kind.INJECTED, Condition.UNAVAILABLE, RETRY, "failpoint");
       }
     }
+    String code = topLevelCode(failure);
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof SpannerException se && TRANSIENT_SPANNER.contains(se.getErrorCode())) {
-        return transientFailure(spannerCode(se));
-      }
-      if (t instanceof StorageException se
-          && (se.getCode() >= 500 || se.getCode() == 429 || se.isRetryable())) {
-        return transientFailure("storage_" + se.getCode());
-      }
-      if (t instanceof ApiException gax && gax.isRetryable()) {
-        return transientFailure(gax.getStatusCode().getCode().name());
+      boolean transientCause =
+          t instanceof SpannerException se && TRANSIENT_SPANNER.contains(se.getErrorCode())
+          || t instanceof StorageException st
+              && (st.getCode() >= 500 || st.getCode() == 429 || st.isRetryable())
+          || t instanceof ApiException gax && gax.isRetryable();
+      if (transientCause) {
+        return new Failure(Kind.TRANSIENT, Condition.UNAVAILABLE, RETRY, code);
       }
     }
-    String code = failure instanceof SpannerException se ? spannerCode(se)
-        : failure == null ? "error" : failure.getClass().getSimpleName();
     return new Failure(Kind.INTERNAL, Condition.INTERNAL, INTERNAL_DETAIL, code);
   }
 
-  private static String spannerCode(SpannerException e) {
-    return "spanner_" + e.getErrorCode().name().toLowerCase(Locale.ROOT);
-  }
-
-  private static Failure transientFailure(String code) {
-    return new Failure(Kind.TRANSIENT, Condition.UNAVAILABLE, RETRY, code);
+  /** The code of what was thrown, whatever caused it: the Spanner or gRPC code, or the class. */
+  private static String topLevelCode(Throwable failure) {
+    if (failure instanceof SpannerException se) {
+      return "spanner_" + se.getErrorCode().name().toLowerCase(Locale.ROOT);
+    }
+    if (failure instanceof ApiException gax) {
+      return gax.getStatusCode().getCode().name();
+    }
+    return failure == null ? "error" : failure.getClass().getSimpleName();
   }
 }

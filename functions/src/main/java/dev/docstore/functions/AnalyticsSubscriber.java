@@ -9,8 +9,10 @@ import io.cloudevents.CloudEvent;
  * eventId. Private: only Eventarc's service account may invoke it.
  */
 public final class AnalyticsSubscriber implements CloudEventsFunction {
+  private final Docstore docstore = Docstore.shared();
+
   @Override
   public void accept(CloudEvent event) {
-    Docstore.shared().deliver(event);
+    docstore.deliver(event);
   }
 }

@@ -9,8 +9,10 @@ import java.io.IOException;
 
 /** POST {title, content | contentBase64, contentType?} → 201 {document, version}. */
 public final class CreateDocument implements HttpFunction {
+  private final Docstore docstore = Docstore.shared();
+
   @Override
   public void service(HttpRequest request, HttpResponse response) throws IOException {
-    Docstore.shared().serve(Operation.CREATE_DOCUMENT, request, response);
+    docstore.serve(Operation.CREATE_DOCUMENT, request, response);
   }
 }

@@ -9,8 +9,10 @@ import java.io.IOException;
 
 /** POST {documentId, content | contentBase64, contentType?, activate?} → 201 {document, version}. */
 public final class CreateDocumentVersion implements HttpFunction {
+  private final Docstore docstore = Docstore.shared();
+
   @Override
   public void service(HttpRequest request, HttpResponse response) throws IOException {
-    Docstore.shared().serve(Operation.CREATE_DOCUMENT_VERSION, request, response);
+    docstore.serve(Operation.CREATE_DOCUMENT_VERSION, request, response);
   }
 }

@@ -9,8 +9,10 @@ import java.io.IOException;
 
 /** POST {documentId, version} → 200 {document, version}; the active version is 409. */
 public final class DeleteDocumentVersion implements HttpFunction {
+  private final Docstore docstore = Docstore.shared();
+
   @Override
   public void service(HttpRequest request, HttpResponse response) throws IOException {
-    Docstore.shared().serve(Operation.DELETE_DOCUMENT_VERSION, request, response);
+    docstore.serve(Operation.DELETE_DOCUMENT_VERSION, request, response);
   }
 }

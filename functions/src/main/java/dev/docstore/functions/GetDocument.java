@@ -9,8 +9,10 @@ import java.io.IOException;
 
 /** GET ?documentId= → 200 {document, versions: [...]}. */
 public final class GetDocument implements HttpFunction {
+  private final Docstore docstore = Docstore.shared();
+
   @Override
   public void service(HttpRequest request, HttpResponse response) throws IOException {
-    Docstore.shared().serve(Operation.GET_DOCUMENT, request, response);
+    docstore.serve(Operation.GET_DOCUMENT, request, response);
   }
 }

@@ -9,8 +9,10 @@ import java.io.IOException;
 
 /** GET ?from=YYYY-MM-DD&to=YYYY-MM-DD → 200 {days: [{day, operation, count}]}. */
 public final class GetUsage implements HttpFunction {
+  private final Docstore docstore = Docstore.shared();
+
   @Override
   public void service(HttpRequest request, HttpResponse response) throws IOException {
-    Docstore.shared().serve(Operation.GET_USAGE, request, response);
+    docstore.serve(Operation.GET_USAGE, request, response);
   }
 }

@@ -9,8 +9,10 @@ import java.io.IOException;
 
 /** GET ?documentId=&version= → 200 raw bytes, the version's Content-Type, ETag = sha256. */
 public final class GetVersionContent implements HttpFunction {
+  private final Docstore docstore = Docstore.shared();
+
   @Override
   public void service(HttpRequest request, HttpResponse response) throws IOException {
-    Docstore.shared().serve(Operation.GET_VERSION_CONTENT, request, response);
+    docstore.serve(Operation.GET_VERSION_CONTENT, request, response);
   }
 }

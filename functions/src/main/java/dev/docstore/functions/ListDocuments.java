@@ -9,8 +9,10 @@ import java.io.IOException;
 
 /** GET ?pageSize=&pageToken= → 200 {documents: [...], nextPageToken?}, newest first. */
 public final class ListDocuments implements HttpFunction {
+  private final Docstore docstore = Docstore.shared();
+
   @Override
   public void service(HttpRequest request, HttpResponse response) throws IOException {
-    Docstore.shared().serve(Operation.LIST_DOCUMENTS, request, response);
+    docstore.serve(Operation.LIST_DOCUMENTS, request, response);
   }
 }

@@ -10,8 +10,10 @@ import java.io.IOException;
 /** POST → 200 {published, failed}: republishes outbox events whose post-commit publish did
  * not happen. Run by Cloud Scheduler every minute; private (IAM only), no tenant credentials. */
 public final class PublishOutbox implements HttpFunction {
+  private final Docstore docstore = Docstore.shared();
+
   @Override
   public void service(HttpRequest request, HttpResponse response) throws IOException {
-    Docstore.shared().serve(Operation.PUBLISH_OUTBOX, request, response);
+    docstore.serve(Operation.PUBLISH_OUTBOX, request, response);
   }
 }

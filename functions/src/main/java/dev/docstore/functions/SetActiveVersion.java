@@ -9,8 +9,10 @@ import java.io.IOException;
 
 /** POST {documentId, version} → 200 {document}. */
 public final class SetActiveVersion implements HttpFunction {
+  private final Docstore docstore = Docstore.shared();
+
   @Override
   public void service(HttpRequest request, HttpResponse response) throws IOException {
-    Docstore.shared().serve(Operation.SET_ACTIVE_VERSION, request, response);
+    docstore.serve(Operation.SET_ACTIVE_VERSION, request, response);
   }
 }

@@ -2,6 +2,7 @@ package dev.docstore.http;
 
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
+import dev.docstore.idempotency.IdempotencyKey;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,9 +11,11 @@ import java.util.Optional;
  * gets no CORS headers at all, so the browser refuses to hand the response to its page.
  */
 final class Cors {
-  static final String ALLOWED_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-Request-Id";
+  static final String ALLOWED_HEADERS = String.join(", ", "Authorization", "Content-Type",
+      IdempotencyKey.HEADER, HttpEndpoint.REQUEST_ID_HEADER);
   static final String DEV_HEADERS = ", X-Tenant-Id, X-User-Id";
-  static final String EXPOSED_HEADERS = "Idempotent-Replayed, X-Request-Id, ETag";
+  static final String EXPOSED_HEADERS = String.join(", ", Reply.REPLAYED_HEADER,
+      HttpEndpoint.REQUEST_ID_HEADER, Reply.ETAG_HEADER);
   private static final String MAX_AGE_SECONDS = "600";
 
   private final List<String> allowedOrigins;

@@ -1,5 +1,6 @@
 package dev.docstore.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
@@ -14,6 +15,7 @@ import dev.docstore.logging.TraceContext;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,8 @@ public final class HttpEndpoint {
   static final String REQUEST_ID_HEADER = "X-Request-Id";
 
   private final Operation operation;
-  private final Handler handler;
+  /** Built on the first request that gets past the method and credential checks. */
+  private final Supplier<Handler> handler;
   /** Null for a background function: it carries no tenant credentials (IAM lets it in). */
   private final Authenticator authenticator;
   /** Null for a background function: browsers never call it. */
@@ -39,7 +42,8 @@ public final class HttpEndpoint {
   private final long maxBodyBytes;
   private final String projectId;
 
-  HttpEndpoint(Operation operation, Handler handler, Authenticator authenticator, Cors cors,
+  HttpEndpoint(Operation operation, Supplier<Handler> handler, Authenticator authenticator,
+      Cors cors,
       ObjectMapper json, long maxBodyBytes, String projectId) {
     this.operation = operation;
     this.handler = handler;
@@ -82,7 +86,8 @@ public final class HttpEndpoint {
       cors.decorate(request, response);
     }
     try {
-      write(response, dispatch(request, requestId));
+      Reply reply = dispatch(request, requestId);
+      write(response, reply, body(reply));
     } catch (RuntimeException e) {
       fail(response, e, requestId);
     } finally {
@@ -100,11 +105,21 @@ public final class HttpEndpoint {
       MDC.put(LogFields.TENANT_ID, caller.tenantId());
       MDC.put(LogFields.USER_ID, caller.userId());
     }
-    return handler.handle(new Call(request, caller, requestId, json, maxBodyBytes));
+    return handler.get().handle(new Call(request, caller, requestId, json, maxBodyBytes));
   }
 
-  private void write(HttpResponse response, Reply reply) throws IOException {
-    byte[] body = reply.json() != null ? json.writeValueAsBytes(reply.json()) : reply.bytes();
+  private byte[] body(Reply reply) {
+    if (reply.json() == null) {
+      return reply.bytes();
+    }
+    try {
+      return json.writeValueAsBytes(reply.json());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise a response", e);
+    }
+  }
+
+  private void write(HttpResponse response, Reply reply, byte[] body) throws IOException {
     response.setStatusCode(reply.status());
     response.setContentType(reply.contentType());
     reply.headers().forEach(response::appendHeader);
@@ -126,8 +141,8 @@ public final class HttpEndpoint {
         }
       }
       case INTERNAL -> LOG.error("unhandled error", e);
-      case TRANSIENT, INJECTED -> LOG.warn("dependency unavailable: {}", failure.code());
-      default -> throw new IllegalStateException(failure.kind().name());
+      case TRANSIENT, INJECTED ->
+          LOG.warn("dependency unavailable: {}", e.getClass().getSimpleName());
     }
     response.setStatusCode(Problem.status(failure.condition()));
     response.setContentType(Problem.CONTENT_TYPE);

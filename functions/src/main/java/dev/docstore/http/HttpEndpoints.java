@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.docstore.api.Operation;
 import dev.docstore.auth.Authenticator;
 import dev.docstore.config.Config;
+import java.util.function.Supplier;
 
 /**
  * Builds the {@link HttpEndpoint} of each HTTP operation from what they all share: the
@@ -27,7 +28,8 @@ public final class HttpEndpoints {
     this.projectId = config.projectId();
   }
 
-  public HttpEndpoint endpoint(Operation operation, HttpEndpoint.Handler handler) {
+  /** The endpoint of {@code operation}; its handler is built on first use. */
+  public HttpEndpoint endpoint(Operation operation, Supplier<HttpEndpoint.Handler> handler) {
     return switch (operation.trigger()) {
       case HTTP_PUBLIC -> new HttpEndpoint(operation, handler, authenticator, cors, json,
           maxBodyBytes, projectId);

@@ -14,6 +14,7 @@ public record Reply(int status, String contentType, byte[] bytes, JsonNode json,
     Map<String, String> headers) {
   static final String JSON = "application/json";
   static final String REPLAYED_HEADER = "Idempotent-Replayed";
+  static final String ETAG_HEADER = "ETag";
 
   public static Reply json(int status, JsonNode body) {
     return new Reply(status, JSON, null, body, Map.of());

@@ -25,10 +25,12 @@ public final class Routes {
    */
   public static <I> Handler write(WriteShape shape, WriteOperation<I> write) {
     return call -> {
+      // Body first, then its fingerprint, then the key: the order the 400s are checked in.
       JsonBody body = call.jsonBody();
       I input = write.parse(body);
+      String fingerprint = Fingerprint.of(write.operation(), body.raw());
       WriteRequest request = new WriteRequest(write.operation(), call.caller(),
-          call.requestId(), call.idempotencyKey(), Fingerprint.of(write.operation(), body.raw()));
+          call.requestId(), call.idempotencyKey(), fingerprint);
       return Reply.write(shape.run(request, write.flow(request, input)));
     };
   }
@@ -54,10 +56,10 @@ public final class Routes {
   public static Handler getVersionContent(VersionReads reads) {
     return call -> {
       call.allowQuery("documentId", "version");
-      VersionReads.Content content = reads.getVersionContent(call.caller(),
+      VersionReads.VersionContent content = reads.getVersionContent(call.caller(),
           call.requiredQuery("documentId"), call.requiredQuery("version"));
       return Reply.bytes(content.contentType(), content.bytes())
-          .withHeader("ETag", "\"" + content.sha256() + "\"");
+          .withHeader(Reply.ETAG_HEADER, "\"" + content.sha256() + "\"");
     };
   }
 

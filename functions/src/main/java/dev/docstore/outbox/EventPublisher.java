@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Publishes analytics events with a bounded wait: Cloud Functions gives no CPU after the
@@ -16,11 +17,12 @@ import java.util.concurrent.TimeoutException;
  * keys: with them the client retries forever when Pub/Sub is down.
  */
 public final class EventPublisher {
-  private final Publisher publisher;
+  /** Built on the first publish, not with the write shape: a write that fails never needs it. */
+  private final Supplier<Publisher> publisher;
   private final EventJson json;
   private final Duration timeout;
 
-  public EventPublisher(Publisher publisher, EventJson json, Duration timeout) {
+  public EventPublisher(Supplier<Publisher> publisher, EventJson json, Duration timeout) {
     this.publisher = publisher;
     this.json = json;
     this.timeout = timeout;
@@ -35,7 +37,7 @@ public final class EventPublisher {
         .putAttributes("eventId", event.eventId())
         .build();
     try {
-      return publisher.publish(message).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return publisher.get().publish(message).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PublishFailed("interrupted", e);

@@ -18,7 +18,7 @@ public final class VersionReads {
   }
 
   /** A live version's bytes. A deleted version, like a missing one, is 404. */
-  public Content getVersionContent(Caller caller, String documentId, String version) {
+  public VersionContent getVersionContent(Caller caller, String documentId, String version) {
     VersionRow row = documents
         .getVersion(caller.tenantId(), Fields.documentId(documentId), Fields.version(version))
         .filter(VersionRow::live)
@@ -27,8 +27,9 @@ public final class VersionReads {
     // would tell the client the version does not exist.
     byte[] bytes = content.read(row.objectName())
         .orElseThrow(() -> new IllegalStateException("a live version's object is missing"));
-    return new Content(bytes, row.contentType(), row.contentSha256());
+    return new VersionContent(bytes, row.contentType(), row.contentSha256());
   }
 
-  public record Content(byte[] bytes, String contentType, String sha256) {}
+  /** What getVersionContent serves: the bytes, their media type and their SHA-256. */
+  public record VersionContent(byte[] bytes, String contentType, String sha256) {}
 }

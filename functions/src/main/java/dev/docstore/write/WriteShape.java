@@ -162,7 +162,6 @@ public final class WriteShape {
       }
       case NOT_PUBLISHED -> log.publishFailed(event.eventId(), delivery.reason(),
           delivery.cause());
-      default -> throw new IllegalStateException(delivery.status().name());
     }
   }
 

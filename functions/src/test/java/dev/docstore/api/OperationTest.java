@@ -11,6 +11,23 @@ import org.junit.jupiter.api.Test;
 
 /** The catalog is the one declaration of names: they must be unique and complete. */
 class OperationTest {
+  /**
+   * The names are the public contract (URLs, usage counters, event types, failpoint names):
+   * pinned here as literals, so renaming one in the catalog is a deliberate, visible change.
+   */
+  @Test
+  void thePublicNamesAreTheContract() {
+    assertEquals(List.of("POST createDocument document.created",
+            "POST createDocumentVersion version.created",
+            "POST setActiveVersion version.activated",
+            "POST deleteDocumentVersion version.deleted",
+            "POST restoreDocumentVersion version.restored",
+            "GET getDocument", "GET listDocuments", "GET getVersionContent", "GET getUsage",
+            "POST publishOutbox", "POST analyticsSubscriber"),
+        Arrays.stream(Operation.values()).map(op -> op.method() + " " + op.functionName()
+            + (op.isWrite() ? " " + op.eventType() : "")).toList());
+  }
+
   @Test
   void functionNamesEventTypesAndFailpointNamesAreUnique() {
     List<Operation> ops = Arrays.asList(Operation.values());

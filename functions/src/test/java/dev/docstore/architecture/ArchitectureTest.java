@@ -7,6 +7,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.google.cloud.spanner.KeySet;
+import com.google.cloud.spanner.Mutation;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * The package graph of the deployable jar points one way, down:
  *
  * <pre>
- *   functions → app → http, auth → documents, versions, usage → write
+ *   functions → app → http, auth → versions → documents → write   (usage → write too)
  *     → idempotency, outbox → store → failure → failpoints → input, logging, config → api
  * </pre>
  *
@@ -44,7 +46,9 @@ class ArchitectureTest {
         .layer("app").definedBy(pkg("app"))
         .layer("http").definedBy(pkg("http"))
         .layer("auth").definedBy(pkg("auth"))
-        .layer("flows").definedBy(pkg("documents"), pkg("versions"), pkg("usage"))
+        .layer("versions").definedBy(pkg("versions"))
+        .layer("documents").definedBy(pkg("documents"))
+        .layer("usage").definedBy(pkg("usage"))
         .layer("write").definedBy(pkg("write"))
         .layer("idempotency").definedBy(pkg("idempotency"))
         .layer("outbox").definedBy(pkg("outbox"))
@@ -56,17 +60,22 @@ class ArchitectureTest {
         .whereLayer("app").mayOnlyBeAccessedByLayers("functions")
         .whereLayer("http").mayOnlyBeAccessedByLayers("app")
         .whereLayer("auth").mayOnlyBeAccessedByLayers("http", "app")
-        .whereLayer("flows").mayOnlyBeAccessedByLayers("http", "app")
-        .whereLayer("write").mayOnlyBeAccessedByLayers("flows", "http", "app")
+        .whereLayer("versions").mayOnlyBeAccessedByLayers("http", "app")
+        .whereLayer("documents").mayOnlyBeAccessedByLayers("versions", "http", "app")
+        .whereLayer("usage").mayOnlyBeAccessedByLayers("http", "app")
+        .whereLayer("write")
+        .mayOnlyBeAccessedByLayers("versions", "documents", "usage", "http", "app")
         .whereLayer("idempotency").mayOnlyBeAccessedByLayers("write", "http", "app")
-        .whereLayer("outbox").mayOnlyBeAccessedByLayers("write", "flows", "http", "app")
-        .whereLayer("store")
-        .mayOnlyBeAccessedByLayers("idempotency", "outbox", "write", "flows", "app")
+        .whereLayer("outbox").mayOnlyBeAccessedByLayers("write", "usage", "http", "app")
+        .whereLayer("store").mayOnlyBeAccessedByLayers("idempotency", "outbox", "write",
+            "versions", "documents", "usage", "app")
         .whereLayer("failure").mayOnlyBeAccessedByLayers("outbox", "write", "http")
         .whereLayer("failpoints").mayOnlyBeAccessedByLayers("failure", "write", "app")
-        .whereLayer("input").mayOnlyBeAccessedByLayers("idempotency", "write", "flows", "http")
-        .as("layers only point down: functions → app → http, auth → flows → write"
-            + " → idempotency, outbox → store → failure → failpoints → input"));
+        .whereLayer("input").mayOnlyBeAccessedByLayers("idempotency", "write", "versions",
+            "documents", "usage", "http")
+        .as("layers only point down: functions → app → http, auth → versions → documents"
+            + " (usage beside them) → write → idempotency, outbox → store → failure"
+            + " → failpoints → input"));
   }
 
   @Test
@@ -97,7 +106,15 @@ class ArchitectureTest {
         .orShould().dependOnClassesThat()
         .haveFullyQualifiedName("com.google.cloud.spanner.ReadContext")
         .orShould().dependOnClassesThat().haveFullyQualifiedName("com.google.cloud.spanner.Key")
-        .as("only the store package writes SQL, reads keys or reads result sets"));
+        .orShould().dependOnClassesThat()
+        .haveFullyQualifiedName("com.google.cloud.spanner.KeySet")
+        .orShould().dependOnClassesThat()
+        .haveFullyQualifiedName("com.google.cloud.spanner.KeyRange")
+        .orShould().dependOnClassesThat()
+        .haveFullyQualifiedName("com.google.cloud.spanner.Mutation$WriteBuilder")
+        .orShould().callMethod(Mutation.class, "delete", String.class, KeySet.class)
+        .as("only the store package writes SQL, builds mutations, reads keys or reads result"
+            + " sets (others pass the store's mutations along)"));
   }
 
   @Test

@@ -46,10 +46,14 @@ class FailureTest {
     assertEquals("spanner_deadline_exceeded", spanner.code());
     assertFalse(spanner.nothingApplied(), "the commit may have happened");
 
-    Failure storage = Failure.of(new IllegalStateException("upload",
-        new StorageException(503, "backend")));
+    Failure storage = Failure.of(new StorageException(503, "backend"));
     assertEquals(Kind.TRANSIENT, storage.kind());
-    assertEquals("storage_503", storage.code());
+    assertEquals("StorageException", storage.code());
+
+    Failure wrapped = Failure.of(new IllegalStateException("upload",
+        new StorageException(429, "slow down")));
+    assertEquals(Kind.TRANSIENT, wrapped.kind(), "a transient cause anywhere in the chain");
+    assertEquals("IllegalStateException", wrapped.code(), "the code is that of what was thrown");
   }
 
   @Test

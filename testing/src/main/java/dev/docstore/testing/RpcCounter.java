@@ -33,6 +33,7 @@ public final class RpcCounter implements GrpcInterceptorProvider {
       Set.of("BatchCreateSessions", "CreateSession", "DeleteSession", "GetSession");
 
   private final List<String> calls = new ArrayList<>();
+  private final List<String> commitTags = new ArrayList<>();
   private final AtomicLong aborted = new AtomicLong();
 
   @Override
@@ -48,6 +49,9 @@ public final class RpcCounter implements GrpcInterceptorProvider {
             // Every Spanner data RPC sends exactly one request message.
             synchronized (calls) {
               calls.add(label(name, message));
+              if (message instanceof CommitRequest commit) {
+                commitTags.add(commit.getRequestOptions().getTransactionTag());
+              }
             }
             super.sendMessage(message);
           }
@@ -78,6 +82,13 @@ public final class RpcCounter implements GrpcInterceptorProvider {
     action.run();
     synchronized (calls) {
       return new ArrayList<>(calls.subList(from, calls.size()));
+    }
+  }
+
+  /** The transaction tag of every Commit so far, in order ("" for an untagged one). */
+  public List<String> commitTags() {
+    synchronized (calls) {
+      return List.copyOf(commitTags);
     }
   }
 
