@@ -1,6 +1,7 @@
 package dev.docstore.it;
 
 import static dev.docstore.api.Operation.CREATE_DOCUMENT;
+import static dev.docstore.api.Operation.CREATE_DOCUMENT_VERSION;
 import static dev.docstore.api.Operation.GET_DOCUMENT;
 import static dev.docstore.api.Operation.GET_VERSION_CONTENT;
 import static dev.docstore.api.Operation.LIST_DOCUMENTS;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -62,6 +64,25 @@ class BadInputTest {
         Arguments.of("invalid content type",
             "{\"title\":\"x\",\"content\":\"y\",\"contentType\":\"not a type\"}", 400,
             "invalid_request"),
+        Arguments.of("content type with a space before the slash",
+            "{\"title\":\"x\",\"content\":\"y\",\"contentType\":\"text /plain\"}", 400,
+            "invalid_request"),
+        Arguments.of("content type */*, a media range",
+            "{\"title\":\"x\",\"content\":\"y\",\"contentType\":\"*/*\"}", 400,
+            "invalid_request"),
+        Arguments.of("content type text/*, a media range",
+            "{\"title\":\"x\",\"content\":\"y\",\"contentType\":\"text/*\"}", 400,
+            "invalid_request"),
+        Arguments.of("content type with spaces around '='", "{\"title\":\"x\",\"content\":\"y\","
+            + "\"contentType\":\"text/plain; charset = utf-8\"}", 400, "invalid_request"),
+        Arguments.of("content type with an unterminated quoted value", "{\"title\":\"x\","
+            + "\"content\":\"y\",\"contentType\":\"text/plain; a=\\\"b\"}", 400,
+            "invalid_request"),
+        Arguments.of("content type with a '{' in the subtype",
+            "{\"title\":\"x\",\"content\":\"y\",\"contentType\":\"text/{x}\"}", 400,
+            "invalid_request"),
+        Arguments.of("content type of 256 characters", "{\"title\":\"x\",\"content\":\"y\","
+            + "\"contentType\":\"text/" + "x".repeat(251) + "\"}", 400, "invalid_request"),
         Arguments.of("content over the limit",
             "{\"title\":\"x\",\"content\":\"" + "z".repeat(1025) + "\"}", 413,
             "payload_too_large"),
@@ -78,6 +99,13 @@ class BadInputTest {
   void createDocumentRejects(String name, String body, int status, String code) {
     assertProblem(STACK.api().post(CREATE_DOCUMENT).tenant(TENANT).json(body).send(), status,
         code);
+  }
+
+  @Test
+  void createDocumentVersionRefusesAnInvalidContentTypeBeforeAnyLookup() {
+    assertProblem(STACK.api().post(CREATE_DOCUMENT_VERSION).tenant(TENANT)
+        .json(Map.of("documentId", "00000000-0000-4000-8000-000000000000", "content", "y",
+            "contentType", "text /plain")).send(), 400, "invalid_request");
   }
 
   @Test
