@@ -39,6 +39,10 @@ locals {
     PUBLISH_TIMEOUT      = var.publish_timeout
     OUTBOX_GRACE_PERIOD  = var.outbox_grace_period
     ALLOWED_ORIGINS      = join(",", var.allowed_origins)
+    # Jetty 9.4 in the Functions Framework invoker rewrites well-known Content-Type values
+    # ("text/plain; charset=UTF-8" is sent as "text/plain;charset=utf-8") unless this is set;
+    # getVersionContent serves each version's contentType byte for byte (docs/EMULATORS.md).
+    JAVA_TOOL_OPTIONS = "-Dorg.eclipse.jetty.http.HttpGenerator.STRICT=true"
   }
 }
 

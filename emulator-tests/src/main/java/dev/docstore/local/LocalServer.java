@@ -8,6 +8,7 @@ import dev.docstore.functions.EntryPoints;
 import dev.docstore.functions.EntryPoints.EntryPoint;
 import java.net.InetSocketAddress;
 import javax.servlet.http.HttpServlet;
+import org.eclipse.jetty.http.HttpGenerator;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.servlet.ServletContextHandler;
@@ -18,6 +19,17 @@ import org.eclipse.jetty.servlet.ServletHolder;
  * executed by the Functions Framework's own executors, as Cloud Functions runs them.
  */
 public final class LocalServer implements AutoCloseable {
+  /**
+   * Jetty 9.4 (inside the invoker) replaces a Content-Type it knows, matched regardless of case
+   * and of a space after ";" ({@code text/plain; charset=UTF-8}, {@code application/json}, ...),
+   * by its own spelling ({@code text/plain;charset=utf-8}) unless this property is true when its
+   * {@code HttpGenerator} class loads. A version's contentType is served back byte for byte, so
+   * every JVM that serves the functions sets it: this server, and the deployment
+   * ({@code JAVA_TOOL_OPTIONS} in infra/terraform). docs/EMULATORS.md has the measurement.
+   */
+  public static final String JETTY_STRICT_CONTENT_TYPE =
+      "org.eclipse.jetty.http.HttpGenerator.STRICT";
+
   private final Server server;
 
   private LocalServer(Server server) {
@@ -29,6 +41,12 @@ public final class LocalServer implements AutoCloseable {
    * classes are instantiated here, with their no-arg constructors, as the framework does.
    */
   public static LocalServer start(Docstore docstore, String host, int port) {
+    System.setProperty(JETTY_STRICT_CONTENT_TYPE, "true");
+    if (!HttpGenerator.__STRICT) {
+      throw new IllegalStateException("Jetty's HttpGenerator was loaded before "
+          + JETTY_STRICT_CONTENT_TYPE + " was set: start the JVM with -D"
+          + JETTY_STRICT_CONTENT_TYPE + "=true, or Content-Type values would be rewritten");
+    }
     Docstore.install(docstore);
     Server server = new Server(new InetSocketAddress(host, port));
     ServletContextHandler context = new ServletContextHandler();

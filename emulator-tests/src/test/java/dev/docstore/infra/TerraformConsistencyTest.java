@@ -10,6 +10,7 @@ import dev.docstore.functions.EntryPoints.EntryPoint;
 import dev.docstore.api.Operation.Trigger;
 import dev.docstore.infra.TerraformModel.Block;
 import dev.docstore.infra.TerraformModel.Instance;
+import dev.docstore.local.LocalServer;
 import dev.docstore.local.ProjectFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -247,6 +248,22 @@ class TerraformConsistencyTest {
           .append(' ').append(problem));
       fail(message.toString());
     }
+  }
+
+  /** Every function's JVM keeps a Content-Type as given, as the local server's does. */
+  @Test
+  void everyFunctionServesContentTypesAsGiven() {
+    String option = "-D" + LocalServer.JETTY_STRICT_CONTENT_TYPE + "=true";
+    Set<String> without = new TreeSet<>();
+    for (DeployedFunction fn : deployed.values()) {
+      JsonNode options = fn.environment() == null ? null
+          : fn.environment().get("JAVA_TOOL_OPTIONS");
+      if (options == null || !List.of(options.asText().split("\\s+")).contains(option)) {
+        without.add(fn.name());
+      }
+    }
+    assertTrue(without.isEmpty(), without + " lack JAVA_TOOL_OPTIONS " + option
+        + " (LocalServer): Jetty would rewrite a version's Content-Type");
   }
 
   // --- d. the schema is referenced, not copied -----------------------------------------------

@@ -57,6 +57,15 @@ public final class Api extends DocstoreClient {
    * and non-ASCII bytes in headers). Returns the status code.
    */
   public int rawStatus(byte[] request) {
+    return Integer.parseInt(rawHead(request).get(0).split(" ")[1]);
+  }
+
+  /**
+   * Sends raw bytes over a socket and returns the response's status line and header lines
+   * exactly as they came over the wire (one char per byte, ISO-8859-1), for what java.net.http
+   * would not show as sent (a header's exact bytes).
+   */
+  public List<String> rawHead(byte[] request) {
     URI uri = URI.create(baseUrl());
     try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
       socket.setSoTimeout(30_000);
@@ -64,8 +73,12 @@ public final class Api extends DocstoreClient {
       socket.getOutputStream().flush();
       java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(
           socket.getInputStream(), StandardCharsets.ISO_8859_1));
-      String statusLine = reader.readLine();
-      return Integer.parseInt(statusLine.split(" ")[1]);
+      List<String> head = new java.util.ArrayList<>();
+      for (String line = reader.readLine(); line != null && !line.isEmpty();
+          line = reader.readLine()) {
+        head.add(line);
+      }
+      return head;
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

@@ -1,6 +1,7 @@
 package dev.docstore.it;
 
 import static dev.docstore.api.Operation.CREATE_DOCUMENT;
+import static dev.docstore.api.Operation.CREATE_DOCUMENT_VERSION;
 import static dev.docstore.api.Operation.GET_DOCUMENT;
 import static dev.docstore.api.Operation.GET_VERSION_CONTENT;
 import static dev.docstore.api.Operation.LIST_DOCUMENTS;
@@ -8,9 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.docstore.api.Operation;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -62,6 +67,25 @@ class BadInputTest {
         Arguments.of("invalid content type",
             "{\"title\":\"x\",\"content\":\"y\",\"contentType\":\"not a type\"}", 400,
             "invalid_request"),
+        Arguments.of("content type with a space before the slash",
+            "{\"title\":\"x\",\"content\":\"y\",\"contentType\":\"text /plain\"}", 400,
+            "invalid_request"),
+        Arguments.of("content type */*, a media range",
+            "{\"title\":\"x\",\"content\":\"y\",\"contentType\":\"*/*\"}", 400,
+            "invalid_request"),
+        Arguments.of("content type text/*, a media range",
+            "{\"title\":\"x\",\"content\":\"y\",\"contentType\":\"text/*\"}", 400,
+            "invalid_request"),
+        Arguments.of("content type with spaces around '='", "{\"title\":\"x\",\"content\":\"y\","
+            + "\"contentType\":\"text/plain; charset = utf-8\"}", 400, "invalid_request"),
+        Arguments.of("content type with an unterminated quoted value", "{\"title\":\"x\","
+            + "\"content\":\"y\",\"contentType\":\"text/plain; a=\\\"b\"}", 400,
+            "invalid_request"),
+        Arguments.of("content type with a '{' in the subtype",
+            "{\"title\":\"x\",\"content\":\"y\",\"contentType\":\"text/{x}\"}", 400,
+            "invalid_request"),
+        Arguments.of("content type of 256 characters", "{\"title\":\"x\",\"content\":\"y\","
+            + "\"contentType\":\"text/" + "x".repeat(251) + "\"}", 400, "invalid_request"),
         Arguments.of("content over the limit",
             "{\"title\":\"x\",\"content\":\"" + "z".repeat(1025) + "\"}", 413,
             "payload_too_large"),
@@ -78,6 +102,61 @@ class BadInputTest {
   void createDocumentRejects(String name, String body, int status, String code) {
     assertProblem(STACK.api().post(CREATE_DOCUMENT).tenant(TENANT).json(body).send(), status,
         code);
+  }
+
+  @Test
+  void createDocumentVersionRefusesAnInvalidContentTypeBeforeAnyLookup() {
+    assertProblem(STACK.api().post(CREATE_DOCUMENT_VERSION).tenant(TENANT)
+        .json(Map.of("documentId", "00000000-0000-4000-8000-000000000000", "content", "y",
+            "contentType", "text /plain")).send(), 400, "invalid_request");
+  }
+
+  /**
+   * An unknown query parameter is 400 on every HTTP function, POST or GET, with a request that
+   * is otherwise valid (shown by sending it again without the parameter), and changes nothing.
+   */
+  @Test
+  void anUnknownQueryParameterIs400OnEveryFunction() {
+    for (Operation op : Operation.values()) {
+      if (op.trigger() == Operation.Trigger.CLOUD_EVENT) {
+        continue;
+      }
+      String tenant = "bad-query-" + op.ordinal();
+      Function<String, Api.Request> request = validRequest(op, tenant);
+      String census = STACK.rows().census(tenant);
+      for (String extra : List.of("unknown=1", "Idempotency-Key=k", "documentId=x&extra=",
+          "%C3%A9=1")) {
+        Api.Response response = request.apply(extra).send();
+        assertProblem(response, 400, "invalid_request");
+        assertEquals(census, STACK.rows().census(tenant), op.functionName() + "?" + extra);
+      }
+      Api.Response valid = request.apply("").send();
+      assertTrue(valid.ok(), op.functionName() + " without the parameter: " + valid);
+    }
+  }
+
+  /** A valid request of {@code op} in {@code tenant}, with {@code extra} added to its query. */
+  private static Function<String, Api.Request> validRequest(Operation op, String tenant) {
+    Optional<WriteScenario> write = Arrays.stream(WriteScenario.values())
+        .filter(s -> s.operation == op).findFirst();
+    if (write.isPresent()) {
+      WriteScenario.Prepared p = write.get().prepare(STACK.api(), tenant);
+      return extra -> STACK.api().post(op).tenant(tenant).query(extra)
+          .json(write.get().body(p, 0));
+    }
+    String id = WriteScenario.SET_ACTIVE_VERSION.prepare(STACK.api(), tenant).documentId();
+    String query = switch (op) {
+      case GET_DOCUMENT -> "documentId=" + id;
+      case LIST_DOCUMENTS, PUBLISH_OUTBOX -> "";
+      case GET_VERSION_CONTENT -> "documentId=" + id + "&version=1";
+      case GET_USAGE -> "from=2026-01-01&to=2026-01-31";
+      default -> throw new AssertionError("no valid request for " + op.functionName()
+          + ": add one here (or a WriteScenario for a write)");
+    };
+    String caller = op.trigger() == Operation.Trigger.HTTP_PUBLIC ? tenant : null;
+    return extra -> (op.method().equals("GET") ? STACK.api().get(op) : STACK.api().post(op))
+        .tenant(caller).query(query.isEmpty() ? extra
+            : extra.isEmpty() ? query : query + "&" + extra);
   }
 
   @Test

@@ -25,6 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CreateDocumentTest {
   @RegisterExtension
@@ -76,6 +78,36 @@ class CreateDocumentTest {
     assertArrayEquals("first draft".getBytes(StandardCharsets.UTF_8), content.body());
     assertEquals("text/markdown", content.header("Content-Type"));
     assertEquals("\"" + version.get("contentSha256").asText() + "\"", content.header("ETag"));
+  }
+
+  /**
+   * A contentType is stored exactly as accepted and served back as the Content-Type header byte
+   * for byte, as read off the socket: no lower-casing, no charset rewriting, no spacing changes.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"text/plain; charset=utf-8", "text/plain;charset=utf-8",
+      "text/plain;charset=UTF-8", "TEXT/Plain; Charset=UTF-8", "application/json",
+      "application/json; charset=utf-8", "text/html; charset=\"utf-8\"",
+      "text/markdown;variant=GFM ;  charset=utf-8", "application/vnd.api+json",
+      "text/plain; q=\"a \\\"quoted\\\" value\"", "text/plain;\tcharset=iso-8859-1",
+      "text/plain;", "multipart/mixed; boundary=\"a;b=c\"", "image/svg+xml",
+      "application/x-www-form-urlencoded", "text/plain; charset=x-no-such-charset",
+      "text/x.c~u`s|t^o_m; a=b; c=d; e=f"})
+  void contentTypeIsServedBackByteForByte(String contentType) {
+    String tenant = "content-type";
+    Api.Response created = STACK.api().post(CREATE_DOCUMENT).tenant(tenant)
+        .json(Map.of("title", "typed", "content", "x", "contentType", contentType)).send();
+    assertEquals(201, created.status(), created.toString());
+    assertEquals(contentType, created.json().at("/version/contentType").asText());
+    String id = created.json().at("/document/documentId").asText();
+    byte[] get = ("GET /" + GET_VERSION_CONTENT.functionName() + "?documentId=" + id
+        + "&version=1 HTTP/1.1\r\nHost: localhost\r\nX-Tenant-Id: " + tenant
+        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    List<String> head = STACK.api().rawHead(get);
+    assertTrue(head.get(0).startsWith("HTTP/1.1 200 "), head.toString());
+    List<String> contentTypes = head.stream()
+        .filter(line -> line.regionMatches(true, 0, "Content-Type:", 0, 13)).toList();
+    assertEquals(List.of("Content-Type: " + contentType), contentTypes, head.toString());
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.docstore.it;
 
+import static dev.docstore.input.Fields.DEFAULT_CONTENT_TYPE;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.docstore.api.Operation;
 import java.util.ArrayList;
@@ -297,12 +299,23 @@ public final class HistoryChecker {
   private void failedLeftNothing() {
     for (History.Entry e : entries) {
       if (e.function.equals("createDocumentVersion") && e.key == null && e.ok() && e.replayed) {
-        // The keyless dedupe: it answers the latest version, which holds the same content.
+        // The keyless dedupe answers a request that would change nothing: the latest version
+        // holds the same content with the same type, and is active if activation was asked for.
         JsonNode body = json(e.responseBody);
-        if (body == null || !Objects.equals(e.contentSha256,
+        JsonNode request = json(e.payload);
+        if (body == null || request == null || !Objects.equals(e.contentSha256,
             body.at("/version/contentSha256").asText())) {
           fail(REPLAY_IDENTICAL, "a keyless repeat was deduplicated to a version with other"
               + " content", e);
+        } else if (!request.path("contentType").asText(DEFAULT_CONTENT_TYPE)
+            .equals(body.at("/version/contentType").asText())) {
+          fail(REPLAY_IDENTICAL, "a keyless request for another contentType was deduplicated",
+              e);
+        } else if (request.path("activate").asBoolean(true)
+            && body.at("/document/activeVersion").asLong()
+                != body.at("/version/version").asLong()) {
+          fail(REPLAY_IDENTICAL, "a keyless request to activate was deduplicated to a version"
+              + " that is not active", e);
         }
       }
     }

@@ -267,6 +267,10 @@ final class HistoryClient implements Runnable {
         if (rnd.nextBoolean()) {
           body.put("activate", rnd.nextBoolean());
         }
+        if (rnd.nextInt(4) == 0) {
+          // Same bytes, another type: never a dedupe of a version of the default type.
+          body.put("contentType", "text/markdown");
+        }
         sha = sha(content);
       }
       default -> {

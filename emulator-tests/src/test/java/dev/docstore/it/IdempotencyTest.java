@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.docstore.api.Operation;
 import dev.docstore.testing.RpcCounter;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -174,6 +177,59 @@ class IdempotencyTest {
     assertEquals(201, revert.status(), "a revert to older content is a new version");
     assertEquals(6, revert.json().at("/version/version").asLong());
     assertEquals(3, s.effects(STACK.rows(), p.tenant()));
+  }
+
+  /**
+   * The keyless dedupe answers only a request that would change nothing: the same bytes and the
+   * same contentType as the latest version, which is live, and either activate false or that
+   * version already active. Asking to activate, or to store another type, is a real write.
+   */
+  @Test
+  void keylessDedupeOnlyWhenTheRequestWouldChangeNothing() {
+    String tenant = "idem-dedupe-rule";
+    Api.Response created = STACK.api().post(Operation.CREATE_DOCUMENT).tenant(tenant)
+        .json(Map.of("title", "dedupe", "content", "A")).send();
+    assertEquals(201, created.status(), created.toString());
+    String id = created.json().at("/document/documentId").asText();
+    assertVersion(addVersion(tenant, id, "B", null, false), 201, 2, 1);
+    String census = STACK.rows().census(tenant);
+    assertVersion(addVersion(tenant, id, "B", null, false), 200, 2, 1);
+    assertEquals(census, STACK.rows().census(tenant), "the dedupe writes nothing");
+    // Activation asked for and not yet done: a new, active version.
+    assertVersion(addVersion(tenant, id, "B", null, true), 201, 3, 3);
+    // Now the latest is active: activate (by default, or explicitly false) changes nothing.
+    assertVersion(addVersion(tenant, id, "B", null, null), 200, 3, 3);
+    assertVersion(addVersion(tenant, id, "B", null, false), 200, 3, 3);
+    // Another contentType, even for the same bytes: a new version with that type.
+    assertVersion(addVersion(tenant, id, "B", "text/markdown", null), 201, 4, 4);
+    assertVersion(addVersion(tenant, id, "B", "text/markdown", true), 200, 4, 4);
+    // contentType is compared exactly as stored, and the default is a type like any other.
+    assertVersion(addVersion(tenant, id, "B", "text/plain; charset=utf-8", null), 201, 5, 5);
+    assertVersion(addVersion(tenant, id, "B", "text/plain;charset=utf-8", null), 201, 6, 6);
+    assertVersion(addVersion(tenant, id, "B", "text/plain;charset=utf-8", false), 200, 6, 6);
+    assertEquals(6, STACK.rows().count("AnalyticsOutbox", tenant),
+        "one event per real write (the create and five versions), none for a dedupe");
+  }
+
+  private static Api.Response addVersion(String tenant, String id, String content,
+      String contentType, Boolean activate) {
+    Map<String, Object> body = new HashMap<>(Map.of("documentId", id, "content", content));
+    if (contentType != null) {
+      body.put("contentType", contentType);
+    }
+    if (activate != null) {
+      body.put("activate", activate);
+    }
+    return STACK.api().post(Operation.CREATE_DOCUMENT_VERSION).tenant(tenant).json(body).send();
+  }
+
+  private static void assertVersion(Api.Response response, int status, long version,
+      long active) {
+    assertEquals(status, response.status(), response.toString());
+    assertEquals(status == 200, response.replayed(), "a dedupe says Idempotent-Replayed");
+    assertEquals(version, response.json().at("/version/version").asLong(), response.toString());
+    assertEquals(active, response.json().at("/document/activeVersion").asLong(),
+        response.toString());
   }
 
   @Test

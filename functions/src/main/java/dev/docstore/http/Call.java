@@ -9,9 +9,11 @@ import dev.docstore.api.PayloadTooLarge;
 import dev.docstore.api.UnsupportedMediaType;
 import dev.docstore.idempotency.IdempotencyKey;
 import dev.docstore.input.JsonBody;
+import dev.docstore.input.QueryString;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** One authenticated request, with strict accessors for its body, query and headers. */
@@ -21,6 +23,8 @@ public final class Call {
   private final String requestId;
   private final ObjectMapper json;
   private final long maxBodyBytes;
+  private List<String> allowedQuery = List.of();
+  private Map<String, List<String>> query;
 
   Call(HttpRequest request, Caller caller, String requestId, ObjectMapper json,
       long maxBodyBytes) {
@@ -61,8 +65,12 @@ public final class Call {
     return JsonBody.parse(json, readBody());
   }
 
+  /** The query parameter {@code name}, which the route must have declared (allowQuery). */
   public Optional<String> query(String name) {
-    List<String> values = request.getQueryParameters().get(name);
+    if (!allowedQuery.contains(name)) {
+      throw new IllegalStateException("the route reads the undeclared query parameter " + name);
+    }
+    List<String> values = queryParameters().get(name);
     if (values == null || values.isEmpty()) {
       return Optional.empty();
     }
@@ -77,13 +85,25 @@ public final class Call {
         .orElseThrow(() -> new InvalidRequest("'" + name + "' is required"));
   }
 
-  /** Rejects query parameters other than the listed ones. */
-  public void allowQuery(String... names) {
-    for (String present : request.getQueryParameters().keySet()) {
-      if (!List.of(names).contains(present)) {
+  /**
+   * The one rule for query parameters, applied by every route ({@code Routes}) before anything
+   * else: only the route's own {@code names}, each at most once; any other is a 400.
+   */
+  void allowQuery(List<String> names) {
+    for (String present : queryParameters().keySet()) {
+      if (!names.contains(present)) {
         throw new InvalidRequest("unknown query parameter");
       }
     }
+    allowedQuery = names;
+    names.forEach(this::query);
+  }
+
+  private Map<String, List<String>> queryParameters() {
+    if (query == null) {
+      query = QueryString.parse(request.getQuery().orElse(""));
+    }
+    return query;
   }
 
   public Optional<String> header(String name) {

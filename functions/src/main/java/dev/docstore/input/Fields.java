@@ -1,11 +1,11 @@
 package dev.docstore.input;
 
-import com.google.common.net.MediaType;
 import dev.docstore.api.InvalidRequest;
 import dev.docstore.api.PayloadTooLarge;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The request fields and their limits (docs/CONTRACT.md, "Limits"), validated. */
@@ -14,6 +14,12 @@ public final class Fields {
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   public static final String DEFAULT_CONTENT_TYPE = "text/plain; charset=utf-8";
   private static final int MAX_TITLE = 200;
+  private static final int MAX_CONTENT_TYPE = 255;
+  private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+  private static final String QUOTED_STRING =
+      "\"(?:[\\t \\x21\\x23-\\x5B\\x5D-\\x7E]|\\\\[\\t\\x20-\\x7E])*\"";
+  private static final Pattern MEDIA_TYPE = Pattern.compile("(" + TOKEN + ")/(" + TOKEN + ")"
+      + "(?:[ \\t]*;[ \\t]*(?:" + TOKEN + "=(?:" + TOKEN + "|" + QUOTED_STRING + "))?)*");
 
   private Fields() {}
 
@@ -56,16 +62,33 @@ public final class Fields {
   }
 
   private static String contentType(JsonBody body) {
-    String given = body.optionalString("contentType").orElse(DEFAULT_CONTENT_TYPE);
-    try {
-      if (given.length() > 255) {
-        throw new IllegalArgumentException();
-      }
-      MediaType.parse(given);
-      return given;
-    } catch (IllegalArgumentException e) {
-      throw new InvalidRequest("'contentType' must be a valid media type");
+    return body.optionalString("contentType").map(Fields::contentType)
+        .orElse(DEFAULT_CONTENT_TYPE);
+  }
+
+  /**
+   * A media type by RFC 9110's grammar (section 8.3.1 and 5.6), kept exactly as given: it is
+   * stored and served back as the version's Content-Type byte for byte, so nothing is trimmed or
+   * normalised. {@code type "/" subtype *( OWS ";" OWS [ token "=" ( token / quoted-string ) ] )}
+   * in at most 255 characters; tokens are tchars; a quoted string takes visible ASCII, space and
+   * tab (the obsolete non-ASCII octets are refused: a header value is bytes, a JSON string is
+   * text). A {@code *} type or subtype is a media range, which describes no content: refused.
+   * Guava's and the other Java parsers at hand trim, allow space around "/" or "=", or accept
+   * ranges, so the grammar is written out here.
+   */
+  public static String contentType(String given) {
+    if (given.length() > MAX_CONTENT_TYPE) {
+      throw new InvalidRequest("'contentType' must be at most 255 characters");
     }
+    Matcher m = MEDIA_TYPE.matcher(given);
+    if (!m.matches()) {
+      throw new InvalidRequest("'contentType' must be a valid media type: type/subtype, then"
+          + " optional ;name=value parameters");
+    }
+    if (m.group(1).equals("*") || m.group(2).equals("*")) {
+      throw new InvalidRequest("'contentType' must be a media type, not a media range with *");
+    }
+    return given;
   }
 
   public static String documentId(String id) {

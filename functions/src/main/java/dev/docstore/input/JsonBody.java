@@ -1,11 +1,9 @@
 package dev.docstore.input;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.docstore.api.InvalidRequest;
-import java.io.IOException;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
@@ -23,15 +21,9 @@ public final class JsonBody {
     this.raw = raw;
   }
 
+  /** A JSON object in strict UTF-8 ({@link StrictJson}), else a 400. */
   public static JsonBody parse(ObjectMapper json, byte[] raw) {
-    JsonNode tree;
-    try {
-      tree = json.readTree(raw);
-    } catch (JsonProcessingException e) {
-      throw new InvalidRequest("the body is not valid JSON");
-    } catch (IOException e) {
-      throw new InvalidRequest("the body could not be read");
-    }
+    JsonNode tree = StrictJson.read(json, raw);
     if (tree == null || !tree.isObject()) {
       throw new InvalidRequest("the body must be a JSON object");
     }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.Timestamp;
 import dev.docstore.store.AnalyticsEvent;
-import java.io.IOException;
 
 /**
  * The JSON of an analytics event on Pub/Sub,
@@ -39,14 +38,11 @@ public final class EventJson {
     }
   }
 
-  /** Parses an event; throws IllegalArgumentException for anything that is not one. */
-  public AnalyticsEvent read(byte[] bytes) {
-    JsonNode node;
-    try {
-      node = json.readTree(bytes);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not JSON");
-    }
+  /**
+   * The event in {@code node}, the message's JSON as read by the subscriber (strictly: see
+   * {@code input.StrictJson}); throws IllegalArgumentException for anything that is not one.
+   */
+  public AnalyticsEvent read(JsonNode node) {
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("not a JSON object");
     }

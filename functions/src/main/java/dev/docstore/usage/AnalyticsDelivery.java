@@ -4,12 +4,13 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.docstore.api.InvalidRequest;
 import dev.docstore.api.Operation;
+import dev.docstore.input.StrictJson;
 import dev.docstore.outbox.EventJson;
 import dev.docstore.store.AnalyticsEvent;
 import dev.docstore.store.UsageStore;
 import io.cloudevents.CloudEvent;
-import java.io.IOException;
 import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,9 +59,9 @@ public final class AnalyticsDelivery {
     }
     JsonNode envelope;
     try {
-      envelope = json.readTree(cloudEvent.getData().toBytes());
-    } catch (IOException e) {
-      throw new IllegalArgumentException("envelope is not JSON");
+      envelope = StrictJson.read(json, cloudEvent.getData().toBytes());
+    } catch (InvalidRequest e) {
+      throw new IllegalArgumentException("envelope is not JSON in strict UTF-8");
     }
     JsonNode data = envelope == null ? null : envelope.path("message").get("data");
     if (data == null || !data.isTextual()) {
@@ -72,6 +73,10 @@ public final class AnalyticsDelivery {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("message.data is not base64");
     }
-    return events.read(bytes);
+    try {
+      return events.read(StrictJson.read(json, bytes));
+    } catch (InvalidRequest e) {
+      throw new IllegalArgumentException("message.data is not JSON in strict UTF-8");
+    }
   }
 }

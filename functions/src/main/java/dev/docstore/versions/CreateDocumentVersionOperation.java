@@ -106,10 +106,7 @@ public final class CreateDocumentVersionOperation
       DocumentRow document = DocumentStore.document(rows)
           .orElseThrow(() -> new NotFound("the document"));
       Optional<VersionRow> latest = DocumentStore.latest(rows);
-      // Deterministic dedupe: a keyless repeat of the latest content is an accidental double
-      // upload. A revert to older content still makes a new version.
-      if (dedupeByContent && latest.isPresent() && latest.get().live()
-          && latest.get().contentSha256().equals(input.content().sha256())) {
+      if (dedupeByContent && latest.isPresent() && changesNothing(document, latest.get())) {
         return Change.dedupe(Views.documentAndVersion(document, latest.get()));
       }
       long number = document.latestVersion() + 1;
@@ -128,6 +125,20 @@ public final class CreateDocumentVersionOperation
       }
       return change.thenAfterCommit(log -> objects.ensureUploaded(log, upload.objectName(),
           input.content().bytes(), input.content().contentType()));
+    }
+
+    /**
+     * Deterministic dedupe: a keyless request that would change nothing is an accidental double
+     * upload. It would when the latest version is live with the same bytes and the same
+     * contentType (compared exactly, as stored), and activating it is either not asked for or
+     * already done. Asking to activate, or for another type, is a real write; so is a revert to
+     * older content.
+     */
+    private boolean changesNothing(DocumentRow document, VersionRow latest) {
+      return latest.live()
+          && latest.contentSha256().equals(input.content().sha256())
+          && latest.contentType().equals(input.content().contentType())
+          && (!input.activate() || document.activeVersion() == latest.version());
     }
   }
 }
