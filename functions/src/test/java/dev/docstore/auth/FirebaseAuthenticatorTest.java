@@ -11,6 +11,7 @@ import dev.docstore.api.Unauthenticated;
 import dev.docstore.config.Config;
 import dev.docstore.testing.TestClock;
 import dev.docstore.testing.TestTokens;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
@@ -168,6 +169,25 @@ class FirebaseAuthenticatorTest {
       DocstoreException e = assertThrows(DocstoreException.class,
           () -> broken.authenticate(FakeRequest.bearer(KEY.sign(claims().build()))));
       assertEquals(Condition.UNAVAILABLE, e.condition());
+    }
+  }
+
+  @Test
+  void unknownKidIsUnauthenticatedWhileValidCertificatesAreHeldAndTheEndpointFails() {
+    TestTokens.CertServer flaky = new TestTokens.CertServer().publish(KEY);
+    try (flaky) {
+      FirebaseAuthenticator verifier = new FirebaseAuthenticator(config(flaky.url()), clock);
+      verifier.authenticate(FakeRequest.bearer(KEY.sign(claims().build())));
+      flaky.status(503);
+      clock.advance(Duration.ofSeconds(61));
+      for (int i = 0; i < 3; i++) {  // the failed refetch, then the backoff after it
+        DocstoreException e = assertThrows(DocstoreException.class, () -> verifier.authenticate(
+            FakeRequest.bearer(OTHER.sign(claims().build()))));
+        assertEquals(Condition.UNAUTHENTICATED, e.condition());
+      }
+      assertEquals(new Caller("user-1", "user-1"),
+          verifier.authenticate(FakeRequest.bearer(KEY.sign(claims().build()))));
+      assertEquals(2, flaky.fetches());
     }
   }
 }
