@@ -14,6 +14,7 @@ import dev.docstore.api.Operation;
 import dev.docstore.testing.TestTokens;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -128,6 +129,27 @@ class TokenAuthTest {
         + " DailyApiUsage=0 ProcessedEvents=0", STACK.rows().census(VICTIM));
     assertEquals(0, STACK.rows().queryLong(
         "SELECT COUNT(*) FROM Documents WHERE Title = @t", "should not exist"));
+  }
+
+  @Test
+  void twoAuthorizationHeadersAre401EvenWhenEachIsValid() {
+    String victims = "Authorization: Bearer " + KEY.sign(claims(VICTIM).build());
+    String others = "Authorization: Bearer " + KEY.sign(claims("other-tenant").build());
+    String list = "/" + LIST_DOCUMENTS.functionName();
+    String create = "/" + CREATE_DOCUMENT.functionName();
+    String body = "{\"title\":\"should not exist\",\"content\":\"secret content\"}";
+    // each header alone is a valid credential: the 401s below come from the repeat
+    assertEquals(200, STACK.api().rawStatus("GET", list, List.of(victims), null));
+    assertEquals(200, STACK.api().rawStatus("GET", list, List.of(others), null));
+    for (List<String> twice : List.of(List.of(victims, others), List.of(others, victims),
+        List.of(victims, victims.replace("Authorization", "authorization")))) {
+      assertEquals(401, STACK.api().rawStatus("GET", list, twice, null));
+      assertEquals(401, STACK.api().rawStatus("POST", create, twice, body));
+    }
+    assertEquals("Documents=0 DocumentVersions=0 IdempotencyRecords=0 AnalyticsOutbox=0"
+        + " DailyApiUsage=0 ProcessedEvents=0", STACK.rows().census(VICTIM));
+    assertEquals("Documents=0 DocumentVersions=0 IdempotencyRecords=0 AnalyticsOutbox=0"
+        + " DailyApiUsage=0 ProcessedEvents=0", STACK.rows().census("other-tenant"));
   }
 
   @Test

@@ -57,7 +57,7 @@ public final class FirebaseAuthenticator implements Authenticator {
 
   @Override
   public Caller authenticate(HttpRequest request) {
-    String header = request.getFirstHeader("Authorization").orElse("");
+    String header = CredentialHeaders.single(request, "Authorization").orElse("");
     if (header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new Unauthenticated("no bearer token");
     }

@@ -162,6 +162,20 @@ class FirebaseAuthenticatorTest {
   }
 
   @Test
+  void twoAuthorizationHeadersAreAmbiguous() {
+    String mine = KEY.sign(claims().build());
+    String theirs = KEY.sign(TestTokens.claims(NOW, "user-2").build());
+    accept(mine);
+    accept(theirs);
+    assertThrows(Unauthenticated.class, () -> auth.authenticate(FakeRequest.with(
+        "Authorization", "Bearer " + mine, "Authorization", "Bearer " + theirs)));
+    assertThrows(Unauthenticated.class, () -> auth.authenticate(FakeRequest.with(
+        "Authorization", "Bearer " + mine, "authorization", "Bearer " + mine)));
+    assertThrows(Unauthenticated.class, () -> auth.authenticate(FakeRequest.with(
+        "Authorization", "Bearer " + mine, "Authorization", "")));
+  }
+
+  @Test
   void unreachableCertificatesAreUnavailableNotUnauthenticated() {
     TestTokens.CertServer down = new TestTokens.CertServer().status(500);
     try (down) {
