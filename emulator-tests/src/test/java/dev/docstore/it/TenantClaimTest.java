@@ -37,43 +37,19 @@ class TenantClaimTest {
   @Nested
   class Sub extends Scenarios {
     @RegisterExtension
-    static final Stack STACK = stack("sub");
-
-    @Override
-    Mode mode() {
-      return Mode.SUB;
-    }
+    static final Stack STACK = Mode.SUB.stack;
   }
 
   @Nested
   class FirebaseTenant extends Scenarios {
     @RegisterExtension
-    static final Stack STACK = stack("firebase.tenant");
-
-    @Override
-    Mode mode() {
-      return Mode.FIREBASE_TENANT;
-    }
+    static final Stack STACK = Mode.FIREBASE_TENANT.stack;
   }
 
   @Nested
   class Custom extends Scenarios {
     @RegisterExtension
-    static final Stack STACK = stack(CUSTOM_CLAIM);
-
-    @Override
-    Mode mode() {
-      return Mode.CUSTOM;
-    }
-  }
-
-  private static Stack stack(String tenantClaim) {
-    return new Stack()
-        .env("AUTH_MODE", "firebase")
-        .env("AUTH_TENANT_CLAIM", tenantClaim)
-        .env("AUTH_CERTS_URL", CERTS.url())
-        .env("AUTH_ISSUER", TestTokens.ISSUER)
-        .env("AUTH_AUDIENCE", TestTokens.PROJECT);
+    static final Stack STACK = Mode.CUSTOM.stack;
   }
 
   @AfterAll
@@ -85,17 +61,12 @@ class TenantClaimTest {
     SUB("sub"), FIREBASE_TENANT("firebase.tenant"), CUSTOM(CUSTOM_CLAIM);
 
     final String claim;
+    /** The stack with AUTH_TENANT_CLAIM={@link #claim}, started by the nested class of the mode. */
+    final Stack stack;
 
     Mode(String claim) {
       this.claim = claim;
-    }
-
-    Stack stack() {
-      return switch (this) {
-        case SUB -> Sub.STACK;
-        case FIREBASE_TENANT -> FirebaseTenant.STACK;
-        case CUSTOM -> Custom.STACK;
-      };
+      this.stack = new Stack().firebaseAuth(CERTS).env("AUTH_TENANT_CLAIM", claim);
     }
 
     /** {@code token} with {@code claim} (as AUTH_TENANT_CLAIM names it) set, or absent for null. */
@@ -108,7 +79,7 @@ class TenantClaimTest {
 
     /** Claims of a valid token whose this-mode tenant claim is {@code tenant}. */
     JWTClaimsSet.Builder tenant(String tenant, String user) {
-      return with(TestTokens.claims(stack().clock().instant(), this == SUB ? tenant : user),
+      return with(TestTokens.claims(stack.clock().instant(), this == SUB ? tenant : user),
           claim, tenant);
     }
 
@@ -117,7 +88,7 @@ class TenantClaimTest {
      * not read, sub included, and {@code own} (null: nothing) in the one it reads.
      */
     JWTClaimsSet.Builder decoy(String victim, String own) {
-      JWTClaimsSet.Builder token = TestTokens.claims(stack().clock().instant(), victim);
+      JWTClaimsSet.Builder token = TestTokens.claims(stack.clock().instant(), victim);
       for (String other : TENANT_LIKE) {
         with(token, other, victim);
       }
@@ -125,12 +96,12 @@ class TenantClaimTest {
     }
 
     Api.Request post(Operation function, JWTClaimsSet claims) {
-      return stack().api().post(function).tenant(null)
+      return stack.api().post(function).tenant(null)
           .header("Authorization", "Bearer " + KEY.sign(claims));
     }
 
     Api.Request get(Operation function, JWTClaimsSet claims) {
-      return stack().api().get(function).tenant(null)
+      return stack.api().get(function).tenant(null)
           .header("Authorization", "Bearer " + KEY.sign(claims));
     }
   }
@@ -144,14 +115,17 @@ class TenantClaimTest {
     return created.json().at("/document/documentId").asText();
   }
 
-  /** The tests, run by each nested class against its own stack. */
+  /** The tests, run by each nested class against its own stack: the mode named like the class. */
   abstract static class Scenarios {
-    abstract Mode mode();
+    Mode mode() {  // Sub -> SUB, FirebaseTenant -> FIREBASE_TENANT
+      return Mode.valueOf(getClass().getSimpleName().replaceAll("(?<=.)([A-Z])", "_$1")
+          .toUpperCase());
+    }
 
     @Test
     void aTokenWhoseOtherClaimsNameAnotherTenantNeverSeesItsDocuments() {
       Mode mode = mode();
-      Stack stack = mode.stack();
+      Stack stack = mode.stack;
       String victim = "victim-of-" + mode.name().toLowerCase().replace('_', '-');
       String documentId = createdBy(mode, victim, "owner");
       Api.Response own = mode.get(GET_DOCUMENT, mode.tenant(victim, "owner").build())
@@ -190,7 +164,7 @@ class TenantClaimTest {
     @Test
     void aTokenWithoutTheClaimOrWithANonStringOneIs401AndWritesNothing() {
       Mode mode = mode();
-      Stack stack = mode.stack();
+      Stack stack = mode.stack;
       String victim = "4242";  // an id a number would turn into if it were coerced
       String documentId = createdBy(mode, victim, "owner");
       List<JWTClaimsSet> bad = new ArrayList<>();

@@ -36,11 +36,7 @@ class TokenAuthTest {
   private static final String VICTIM = "victim-tenant";
 
   @RegisterExtension
-  static final Stack STACK = new Stack()
-      .env("AUTH_MODE", "firebase")
-      .env("AUTH_CERTS_URL", CERTS.url())
-      .env("AUTH_ISSUER", TestTokens.ISSUER)
-      .env("AUTH_AUDIENCE", TestTokens.PROJECT);
+  static final Stack STACK = new Stack().firebaseAuth(CERTS);
 
   @AfterAll
   static void stopCertificateServer() {
