@@ -36,6 +36,7 @@ locals {
     AUTH_ISSUER          = coalesce(var.auth_issuer, "https://securetoken.google.com/${var.project_id}")
     AUTH_AUDIENCE        = coalesce(var.auth_audience, var.project_id)
     AUTH_CERTS_URL       = var.auth_certs_url
+    AUTH_TENANT_CLAIM    = var.auth_tenant_claim
     PUBLISH_TIMEOUT      = var.publish_timeout
     OUTBOX_GRACE_PERIOD  = var.outbox_grace_period
     ALLOWED_ORIGINS      = join(",", var.allowed_origins)

@@ -176,6 +176,17 @@ variable "auth_certs_url" {
   default     = "https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com"
 }
 
+variable "auth_tenant_claim" {
+  description = "AUTH_TENANT_CLAIM, the one ID token claim that names the tenant: sub (every user a tenant of their own), firebase.tenant (Identity Platform tenants) or a custom claim such as tenant_id."
+  type        = string
+  default     = "sub"
+
+  validation {
+    condition     = can(regex("^(sub|firebase\\.tenant|[A-Za-z_][A-Za-z0-9_-]{0,63})$", var.auth_tenant_claim))
+    error_message = "auth_tenant_claim must be sub, firebase.tenant or a custom claim name ([A-Za-z_][A-Za-z0-9_-]{0,63}); the functions also refuse registered and profile claims such as aud or email."
+  }
+}
+
 variable "publish_timeout" {
   description = "PUBLISH_TIMEOUT, bound on the post-commit publish (ISO-8601)."
   type        = string

@@ -164,7 +164,9 @@ public final class LocalStack implements AutoCloseable {
         : "in-memory (LocalStorageHelper), bucket " + config.contentBucket()).append('\n');
     out.append("Auth: AUTH_MODE=").append(config.authMode().name().toLowerCase())
         .append(config.authMode() == Config.AuthMode.DEV
-            ? " (send X-Tenant-Id and X-User-Id)" : "").append("\n\nFunctions:\n");
+            ? " (send X-Tenant-Id and X-User-Id)"
+            : " (tenant from the " + config.authTenantClaim() + " claim)")
+        .append("\n\nFunctions:\n");
     for (EntryPoint entry : EntryPoints.ALL) {
       out.append(String.format("  %-5s %s/%s%n", entry.method(), baseUrl(), entry.name()));
     }

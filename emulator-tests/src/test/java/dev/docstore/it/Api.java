@@ -5,6 +5,7 @@ import dev.docstore.testing.DocstoreClient;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -50,6 +51,26 @@ public final class Api extends DocstoreClient {
         response.headers(), response.body());
     exchanges.add(exchange);
     contract.check(exchange);
+  }
+
+  /**
+   * {@link #rawStatus(byte[])} of {@code method target} with these header lines, which may
+   * repeat a header (java.net.http and {@link Request} send each name once), and a JSON body
+   * unless {@code json} is null.
+   */
+  public int rawStatus(String method, String target, List<String> headerLines, String json) {
+    StringBuilder head = new StringBuilder(method + " " + target
+        + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    headerLines.forEach(line -> head.append(line).append("\r\n"));
+    byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
+    if (json != null) {
+      head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length)
+          .append("\r\n");
+    }
+    byte[] headBytes = head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
+    byte[] request = Arrays.copyOf(headBytes, headBytes.length + body.length);
+    System.arraycopy(body, 0, request, headBytes.length, body.length);
+    return rawStatus(request);
   }
 
   /**

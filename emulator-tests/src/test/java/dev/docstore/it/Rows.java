@@ -18,6 +18,15 @@ public final class Rows {
     return queryLong("SELECT COUNT(*) FROM " + table + " WHERE TenantId = @t", tenant);
   }
 
+  /** Rows of the table, every tenant's. */
+  public long count(String table) {
+    try (ResultSet rs = db.singleUse().executeQuery(
+        Statement.of("SELECT COUNT(*) FROM " + table))) {
+      rs.next();
+      return rs.getLong(0);
+    }
+  }
+
   /** Rows of every table for a tenant, e.g. {@code Documents=1 DocumentVersions=1 ...}. */
   public String census(String tenant) {
     StringBuilder out = new StringBuilder();

@@ -8,6 +8,7 @@ import dev.docstore.local.Emulators;
 import dev.docstore.local.LocalStack;
 import dev.docstore.testing.RpcCounter;
 import dev.docstore.testing.TestClock;
+import dev.docstore.testing.TestTokens;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,6 +41,17 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
   public Stack() {
     env.put("FAILPOINTS_ENABLED", "true");
     env.put("PUBLISH_TIMEOUT", "PT2S");
+  }
+
+  /**
+   * Firebase ID tokens instead of dev headers: verified against {@code certs}, for the issuer and
+   * audience of {@link TestTokens}.
+   */
+  public Stack firebaseAuth(TestTokens.CertServer certs) {
+    return env("AUTH_MODE", "firebase")
+        .env("AUTH_CERTS_URL", certs.url())
+        .env("AUTH_ISSUER", TestTokens.ISSUER)
+        .env("AUTH_AUDIENCE", TestTokens.PROJECT);
   }
 
   /** Sets an environment variable of the functions before the stack starts. */

@@ -8,6 +8,7 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.docstore.api.Caller;
@@ -21,21 +22,27 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Verifies Firebase Auth / Identity Platform ID tokens with Nimbus JOSE+JWT: RS256 only, signed
  * by a current securetoken certificate, with the configured issuer and audience, valid exp, iat
- * and auth_time (60 s skew) and a non-empty sub. tenant = tenant_id, else firebase.tenant, else
- * sub; user = sub.
+ * and auth_time (60 s skew). tenant = the one claim named by AUTH_TENANT_CLAIM, with no fallback
+ * to another claim; user = sub. Both are read from the token's own JSON, so a claim that is not
+ * a string is refused, never turned into one.
  */
 public final class FirebaseAuthenticator implements Authenticator {
   private static final int MAX_SKEW_SECONDS = 60;
 
   private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
   private final Clock clock;
+  private final String tenantClaim;
+  private final Function<Map<String, Object>, Object> tenantOf;
 
   public FirebaseAuthenticator(Config config, Clock clock) {
     this.clock = clock;
+    this.tenantClaim = config.authTenantClaim();
+    this.tenantOf = tenantLookup(tenantClaim);
     JWSVerificationKeySelector<SecurityContext> byKid = new JWSVerificationKeySelector<>(
         JWSAlgorithm.RS256, new X509CertificateKeySource(URI.create(config.authCertsUrl()), clock));
     // Firebase ID tokens always name their certificate. Without a kid Nimbus would try every
@@ -55,49 +62,57 @@ public final class FirebaseAuthenticator implements Authenticator {
     processor.setJWTClaimsSetVerifier(verifier);
   }
 
+  /** Where the tenant is in a token's claims, for each value of AUTH_TENANT_CLAIM. */
+  private static Function<Map<String, Object>, Object> tenantLookup(String name) {
+    if (name.equals(Config.TENANT_CLAIM_FIREBASE)) {
+      return claims -> claims.get("firebase") instanceof Map<?, ?> firebase
+          ? firebase.get("tenant") : null;
+    }
+    return claims -> claims.get(name);
+  }
+
   @Override
   public Caller authenticate(HttpRequest request) {
-    String header = request.getFirstHeader("Authorization").orElse("");
+    String header = CredentialHeaders.single(request, "Authorization").orElse("");
     if (header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new Unauthenticated("no bearer token");
     }
-    String token = header.substring(7).trim();
-    JWTClaimsSet claims;
+    JWTClaimsSet verified;
+    Map<String, Object> claims;
     try {
-      claims = processor.process(token, null);
+      SignedJWT token = SignedJWT.parse(header.substring(7).trim());
+      verified = processor.process(token, null);
+      // Nimbus reads a numeric sub as a string; the payload as sent keeps its JSON types.
+      claims = token.getPayload().toJSONObject();
     } catch (KeySourceException e) {
       throw new Unavailable("token certificates are unavailable");
     } catch (ParseException | BadJOSEException | JOSEException e) {
       throw new Unauthenticated("invalid token");
     }
     Date latest = Date.from(clock.instant().plusSeconds(MAX_SKEW_SECONDS));
-    if (claims.getIssueTime().after(latest)) {
+    if (verified.getIssueTime().after(latest)) {
       throw new Unauthenticated("token issued in the future");
     }
     try {
-      Date authTime = claims.getDateClaim("auth_time");
+      Date authTime = verified.getDateClaim("auth_time");
       if (authTime != null && authTime.after(latest)) {
         throw new Unauthenticated("auth_time in the future");
       }
-      String sub = claims.getSubject();
-      if (sub == null || sub.isBlank() || !Identifiers.valid(sub)) {
-        throw new Unauthenticated("missing or malformed sub");
-      }
-      String tenant = claims.getStringClaim("tenant_id");
-      if (tenant == null) {
-        Map<String, Object> firebase = claims.getJSONObjectClaim("firebase");
-        Object fromFirebase = firebase == null ? null : firebase.get("tenant");
-        tenant = fromFirebase instanceof String s ? s : null;
-      }
-      if (tenant == null) {
-        tenant = sub;
-      }
-      if (!Identifiers.valid(tenant)) {
-        throw new Unauthenticated("malformed tenant");
-      }
-      return new Caller(tenant, sub);
     } catch (ParseException e) {
-      throw new Unauthenticated("malformed claims");
+      throw new Unauthenticated("malformed auth_time");
     }
+    String user = id(claims.get("sub"), "sub");
+    String tenant = id(tenantOf.apply(claims), tenantClaim);
+    return new Caller(tenant, user);
+  }
+
+  /** A claim that must be an id: a string of {@link Identifiers}' alphabet, else 401. */
+  private static String id(Object claim, String name) {
+    if (claim instanceof String s && Identifiers.valid(s)) {
+      return s;
+    }
+    throw new Unauthenticated(claim == null ? "no " + name + " claim"
+        : claim instanceof String ? "malformed " + name + " claim"
+        : "non-string " + name + " claim");
   }
 }

@@ -34,7 +34,9 @@ import java.util.regex.Pattern;
  * so neither a max-age=0 nor a huge one is taken literally). An unknown kid triggers at most one
  * refresh per minute, so a flood of forged kids cannot turn into a flood of fetches; a failed
  * fetch is not retried for {@link #FAILURE_BACKOFF}, so an outage of the certificate endpoint
- * cannot either (every request in between fails fast as unavailable).
+ * cannot either. Only a caller that needs keys while no unexpired set is held sees the failure
+ * (a {@link KeySourceException}: unavailable); while one is held, a kid it lacks finds no key
+ * (invalid token), whether or not the refetch for it works.
  */
 final class X509CertificateKeySource implements JWKSource<SecurityContext> {
   private static final Pattern MAX_AGE = Pattern.compile("max-age=(\\d+)");
@@ -66,7 +68,13 @@ final class X509CertificateKeySource implements JWKSource<SecurityContext> {
     }
     List<JWK> matches = selector.select(current.keys);
     if (matches.isEmpty() && now.isAfter(current.fetchedAt.plus(MIN_REFRESH_INTERVAL))) {
-      matches = selector.select(refresh(now).keys);
+      try {
+        matches = selector.select(refresh(now).keys);
+      } catch (KeySourceException e) {
+        // The set held is still valid and lacks this kid: the token is invalid, whatever the
+        // endpoint does now. Unavailable is only for having no valid set at all.
+        return List.of();
+      }
     }
     return matches;
   }

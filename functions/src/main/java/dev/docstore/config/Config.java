@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The environment (docs/CONTRACT.md, "Configuration"), read once into typed values. Everything
@@ -26,6 +28,7 @@ public record Config(
     String authIssuer,
     String authAudience,
     String authCertsUrl,
+    String authTenantClaim,
     boolean failpointsEnabled,
     String failpoints,
     Optional<String> spannerEmulatorHost,
@@ -71,6 +74,20 @@ public record Config(
   public static final long LARGEST_MAX_CONTENT_BYTES = 24L * 1024 * 1024;
   static final String SECURETOKEN_CERTS =
       "https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com";
+  /** AUTH_TENANT_CLAIM: the token's subject, so every user is a tenant of their own. */
+  public static final String TENANT_CLAIM_SUB = "sub";
+  /** AUTH_TENANT_CLAIM: Identity Platform tenants, {@code tenant} in the {@code firebase} claim. */
+  public static final String TENANT_CLAIM_FIREBASE = "firebase.tenant";
+  private static final Pattern CUSTOM_CLAIM = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,63}");
+  /**
+   * Claims that cannot name a tenant: the ones every token of the project shares or that say
+   * when and how it was issued (Firebase reserves them, so no custom claim can have their name),
+   * and the profile claims a user can change for themselves.
+   */
+  private static final Set<String> NOT_TENANT_CLAIMS = Set.of(
+      "acr", "amr", "at_hash", "aud", "auth_time", "azp", "cnf", "c_hash", "exp", "firebase",
+      "iat", "iss", "jti", "nbf", "nonce", "user_id", "email", "email_verified", "phone_number",
+      "name", "picture");
 
   public static Config fromEnv(Map<String, String> env) {
     String project = get(env, "GOOGLE_CLOUD_PROJECT").orElse("docstore-local");
@@ -88,6 +105,7 @@ public record Config(
             get(env, "AUTH_ISSUER").orElse("https://securetoken.google.com/" + project),
             get(env, "AUTH_AUDIENCE").orElse(project),
             parseUrl(env, "AUTH_CERTS_URL", SECURETOKEN_CERTS),
+            parseTenantClaim(get(env, "AUTH_TENANT_CLAIM").orElse(TENANT_CLAIM_SUB)),
             parseBoolean(env, "FAILPOINTS_ENABLED"),
             get(env, "FAILPOINTS").orElse(""),
             spannerEmulator,
@@ -105,7 +123,7 @@ public record Config(
   public Config withDatabase(String database) {
     return new Config(projectId, spannerInstance, database, contentBucket, analyticsTopic,
         idempotencyTtl, maxContentBytes, authMode, authIssuer, authAudience, authCertsUrl,
-        failpointsEnabled, failpoints, spannerEmulatorHost, pubsubEmulatorHost,
+        authTenantClaim, failpointsEnabled, failpoints, spannerEmulatorHost, pubsubEmulatorHost,
         storageEmulatorHost, publishTimeout, outboxGracePeriod, allowedOrigins);
   }
 
@@ -118,6 +136,22 @@ public record Config(
       case "dev" -> AuthMode.DEV;
       default -> throw new ConfigException("AUTH_MODE must be firebase or dev, was " + value);
     };
+  }
+
+  /**
+   * {@code sub}, {@code firebase.tenant} or the name of a top-level custom claim. Claim names are
+   * case-sensitive and taken literally: no other dotted path, and none of {@link
+   * #NOT_TENANT_CLAIMS}, since a tenant named by them would be shared by every user or chosen by
+   * the user.
+   */
+  private static String parseTenantClaim(String value) {
+    if (value.equals(TENANT_CLAIM_SUB) || value.equals(TENANT_CLAIM_FIREBASE)
+        || (CUSTOM_CLAIM.matcher(value).matches() && !NOT_TENANT_CLAIMS.contains(value))) {
+      return value;
+    }
+    throw new ConfigException("AUTH_TENANT_CLAIM must be sub, firebase.tenant or the name of a"
+        + " custom claim ([A-Za-z_][A-Za-z0-9_-]{0,63}, not a registered or profile claim such as"
+        + " aud or email), was " + value);
   }
 
   /**

@@ -47,4 +47,21 @@ class DevAuthenticatorTest {
     assertThrows(Unauthenticated.class,
         () -> auth.authenticate(FakeRequest.bearer("anything")));
   }
+
+  @Test
+  void aCredentialHeaderSentTwiceIsAmbiguous() {
+    for (String[] headers : new String[][] {
+        {"X-Tenant-Id", "t1", "X-Tenant-Id", "t2"},
+        {"X-Tenant-Id", "t1", "X-Tenant-Id", "t1"},
+        {"X-Tenant-Id", "t1", "x-tenant-id", "t2"},
+        {"X-Tenant-Id", "t1", "X-Tenant-Id", ""},
+        {"X-Tenant-Id", "t1", "X-User-Id", "u1", "X-User-Id", "u2"},
+        {"X-Tenant-Id", "t1", "X-User-Id", "u1", "X-USER-ID", "u1"}}) {
+      assertThrows(Unauthenticated.class, () -> auth.authenticate(FakeRequest.with(headers)),
+          String.join(" ", headers));
+    }
+    // the same names once each are fine: the rule is about repetition, not the values
+    assertEquals(new Caller("t2", "u2"),
+        auth.authenticate(FakeRequest.with("x-tenant-id", "t2", "X-USER-ID", "u2")));
+  }
 }

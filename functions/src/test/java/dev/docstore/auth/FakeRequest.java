@@ -4,20 +4,25 @@ import com.google.cloud.functions.HttpRequest;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.StringReader;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** An HttpRequest that is only headers, which is all an authenticator reads. */
+/**
+ * An HttpRequest that is only headers, which is all an authenticator reads; like the Functions
+ * Framework's, its header names are case-insensitive and a repeated header has several values.
+ */
 final class FakeRequest implements HttpRequest {
   private final Map<String, List<String>> headers =
       new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
+  /** Headers by name and value; a name given twice (in any case) is a header sent twice. */
   static FakeRequest with(String... nameValue) {
     FakeRequest r = new FakeRequest();
     for (int i = 0; i < nameValue.length; i += 2) {
-      r.headers.put(nameValue[i], List.of(nameValue[i + 1]));
+      r.headers.computeIfAbsent(nameValue[i], k -> new ArrayList<>()).add(nameValue[i + 1]);
     }
     return r;
   }

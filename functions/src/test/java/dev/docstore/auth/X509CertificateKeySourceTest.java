@@ -149,6 +149,28 @@ class X509CertificateKeySourceTest {
   }
 
   @Test
+  void unknownKidFindsNoKeyWhileAValidSetIsHeldEvenWhenItsRefetchFails() throws Exception {
+    server.cacheControl("max-age=3600");
+    keys("k1");
+    server.status(503);
+    clock.advance(Duration.ofSeconds(61));
+    assertTrue(keys("unknown").isEmpty(), "the refetch failed; the held set has no such kid");
+    assertEquals(2, server.fetches());
+    for (int i = 0; i < 20; i++) {
+      assertTrue(keys("forged-" + i).isEmpty(), "in the backoff after the failed refetch");
+    }
+    assertEquals(2, server.fetches(), "the backoff holds for unknown kids too");
+    assertEquals(1, keys("k1").size(), "the held set still serves its own kids");
+    clock.advance(X509CertificateKeySource.FAILURE_BACKOFF.plusSeconds(1));
+    assertTrue(keys("unknown").isEmpty());
+    assertEquals(3, server.fetches());
+    server.status(200).publish(K1, K2);
+    clock.advance(X509CertificateKeySource.FAILURE_BACKOFF.plusSeconds(1));
+    assertEquals(1, keys("k2").size(), "once the endpoint is back, a rotated key is found");
+    assertEquals(4, server.fetches());
+  }
+
+  @Test
   void failedRefreshOfAnExpiredCacheBacksOffToo() throws Exception {
     server.cacheControl("max-age=600");
     keys("k1");

@@ -52,6 +52,7 @@ class ConfigTest {
     assertEquals("https://securetoken.google.com/docstore-local", c.authIssuer());
     assertEquals("docstore-local", c.authAudience());
     assertEquals(Config.SECURETOKEN_CERTS, c.authCertsUrl());
+    assertEquals("sub", c.authTenantClaim());
     assertFalse(c.failpointsEnabled());
     assertEquals("", c.failpoints());
     assertEquals(Optional.empty(), c.spannerEmulatorHost());
@@ -85,6 +86,7 @@ class ConfigTest {
         "AUTH_ISSUER", "https://issuer.example",
         "AUTH_AUDIENCE", "aud",
         "AUTH_CERTS_URL", "http://127.0.0.1:1234/certs",
+        "AUTH_TENANT_CLAIM", " tenant_id ",
         "FAILPOINTS_ENABLED", "TRUE",
         "FAILPOINTS", "createDocument.beforeCommit=error",
         "SPANNER_EMULATOR_HOST", " localhost:9010 ",
@@ -104,6 +106,7 @@ class ConfigTest {
     assertEquals("https://issuer.example", c.authIssuer());
     assertEquals("aud", c.authAudience());
     assertEquals("http://127.0.0.1:1234/certs", c.authCertsUrl());
+    assertEquals("tenant_id", c.authTenantClaim());
     assertTrue(c.failpointsEnabled());
     assertEquals("createDocument.beforeCommit=error", c.failpoints());
     assertEquals(Optional.of("localhost:9010"), c.spannerEmulatorHost());
@@ -224,6 +227,38 @@ class ConfigTest {
   @ValueSource(strings = {"not a url", "/relative/certs", "ftp://host/certs", "https://"})
   void certsUrlMustBeAnAbsoluteHttpUrl(String value) {
     assertTrue(refused(env("AUTH_CERTS_URL", value)).getMessage().contains("AUTH_CERTS_URL"));
+  }
+
+  // ---- AUTH_TENANT_CLAIM: sub, firebase.tenant or one custom claim ----
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sub", "firebase.tenant", "tenant_id", "tenantId", "org", "_tenant",
+      "tenant-id", "Sub"})
+  void tenantClaimIsSubFirebaseTenantOrACustomClaim(String value) {
+    assertEquals(value, Config.fromEnv(env("AUTH_TENANT_CLAIM", value)).authTenantClaim());
+  }
+
+  @Test
+  void customTenantClaimNamesHaveAtMostSixtyFourCharacters() {
+    String longest = "t".repeat(64);
+    assertEquals(longest, Config.fromEnv(env("AUTH_TENANT_CLAIM", longest)).authTenantClaim());
+    refused(env("AUTH_TENANT_CLAIM", longest + "t"));
+  }
+
+  @Test
+  void tenantClaimDefaultsToSub() {
+    assertEquals("sub", Config.fromEnv(env("AUTH_TENANT_CLAIM", " ")).authTenantClaim());
+    assertEquals("sub", onEmulator().authTenantClaim());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"firebase", "firebase.sign_in_provider", "FIREBASE.TENANT", "a.b",
+      "tenant id", "tenant/id", "https://example.com/tenant", "9lives", "-tenant", "t\u00e9nant",
+      "aud", "iss", "exp", "iat", "nbf", "jti", "auth_time", "nonce", "user_id", "email",
+      "email_verified", "phone_number", "name", "picture"})
+  void tenantClaimThatCannotNameATenantRefusesToStart(String value) {
+    ConfigException e = refused(env("AUTH_TENANT_CLAIM", value));
+    assertTrue(e.getMessage().contains("AUTH_TENANT_CLAIM"), e.getMessage());
   }
 
   @Test
