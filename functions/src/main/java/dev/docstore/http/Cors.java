@@ -2,6 +2,7 @@ package dev.docstore.http;
 
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
+import dev.docstore.auth.DevAuthenticator;
 import dev.docstore.idempotency.IdempotencyKey;
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +14,8 @@ import java.util.Optional;
 final class Cors {
   static final String ALLOWED_HEADERS = String.join(", ", "Authorization", "Content-Type",
       IdempotencyKey.HEADER, HttpEndpoint.REQUEST_ID_HEADER);
-  static final String DEV_HEADERS = ", X-Tenant-Id, X-User-Id";
+  static final String DEV_HEADERS =
+      ", " + DevAuthenticator.TENANT_HEADER + ", " + DevAuthenticator.USER_HEADER;
   static final String EXPOSED_HEADERS = String.join(", ", Reply.REPLAYED_HEADER,
       HttpEndpoint.REQUEST_ID_HEADER, Reply.ETAG_HEADER);
   private static final String MAX_AGE_SECONDS = "600";
