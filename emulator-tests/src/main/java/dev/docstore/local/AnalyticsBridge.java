@@ -1,5 +1,7 @@
 package dev.docstore.local;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.api.gax.core.NoCredentialsProvider;
@@ -24,6 +26,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Eventarc, locally: pulls the analytics subscription and POSTs each message to
@@ -33,6 +37,7 @@ import java.util.List;
  * loop recreates the topic and subscription and carries on.
  */
 public final class AnalyticsBridge implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger("docstore.local");
   public static final String EVENT_TYPE = "google.cloud.pubsub.topic.v1.messagePublished";
 
   private final EmulatorAdmin admin;
@@ -137,8 +142,8 @@ public final class AnalyticsBridge implements AutoCloseable {
         return;
       } catch (Exception e) {
         // The emulator restarted or is down: back off, then recreate topic and subscription.
-        System.err.println("analytics bridge: " + e.getClass().getSimpleName()
-            + "; reconnecting in " + backoff + " ms");
+        LOG.warn("analytics bridge reconnecting", kv("reason", e.getClass().getSimpleName()),
+            kv("backoffMs", backoff));
         sleepQuietly(backoff);
         backoff = Math.min(backoff * 2, 5_000);
       } finally {

@@ -155,6 +155,23 @@ class LocalStackOutputTest {
         "the poison message is acknowledged with a WARNING");
   }
 
+  /**
+   * {@code ./run-local} and {@code ./bench} build with {@code mvn -B -q}; a build with nothing to
+   * report must print nothing, not even the ANSI resets Maven 3.8 writes by default (which then
+   * stand in front of the next line).
+   */
+  @Test
+  void aQuietBuildPrintsNothing() throws Exception {
+    ProcessBuilder builder = new ProcessBuilder("mvn", "-B", "-q", "-N", "validate")
+        .directory(ProjectFiles.root().toFile()).redirectErrorStream(true);
+    builder.environment().remove("MAVEN_OPTS");
+    Process mvn = builder.start();
+    String output = new String(mvn.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(mvn.waitFor(120, TimeUnit.SECONDS), "mvn validate did not end");
+    assertEquals(0, mvn.exitValue(), output);
+    assertEquals("", output.replace("\u001b", "ESC"), "mvn -B -q printed something");
+  }
+
   /** {@code ./run-local}'s java command, with this JVM's emulators and {@code env} added. */
   private static Process startLocalStack(Map<String, String> env) throws IOException {
     Path root = ProjectFiles.root();
