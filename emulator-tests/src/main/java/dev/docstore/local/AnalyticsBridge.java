@@ -16,6 +16,7 @@ import com.google.pubsub.v1.PullResponse;
 import com.google.pubsub.v1.ReceivedMessage;
 import com.google.pubsub.v1.SubscriptionName;
 import com.google.pubsub.v1.TopicName;
+import dev.docstore.usage.AnalyticsDelivery;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.net.URI;
@@ -38,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AnalyticsBridge implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger("docstore.local");
-  public static final String EVENT_TYPE = "google.cloud.pubsub.topic.v1.messagePublished";
 
   private final EmulatorAdmin admin;
   private final String project;
@@ -80,7 +80,7 @@ public final class AnalyticsBridge implements AutoCloseable {
         .header("Content-Type", "application/json")
         .header("ce-specversion", "1.0")
         .header("ce-id", message.getMessageId())
-        .header("ce-type", EVENT_TYPE)
+        .header("ce-type", AnalyticsDelivery.MESSAGE_PUBLISHED)
         .header("ce-source", "//pubsub.googleapis.com/" + TopicName.of(project, topic))
         .header("ce-time", Timestamps.toString(message.getPublishTime()))
         .POST(HttpRequest.BodyPublishers.ofString(bytes))

@@ -62,9 +62,10 @@ class ArchitectureTest {
         .whereLayer("outbox").mayOnlyBeAccessedByLayers("write", "flows", "http", "app")
         .whereLayer("store")
         .mayOnlyBeAccessedByLayers("idempotency", "outbox", "write", "flows", "app")
-        .whereLayer("failure").mayOnlyBeAccessedByLayers("outbox", "write", "http")
+        .whereLayer("failure").mayOnlyBeAccessedByLayers("outbox", "write", "flows", "http")
         .whereLayer("failpoints").mayOnlyBeAccessedByLayers("failure", "write", "app")
-        .whereLayer("input").mayOnlyBeAccessedByLayers("idempotency", "write", "flows", "http")
+        .whereLayer("input")
+        .mayOnlyBeAccessedByLayers("idempotency", "outbox", "write", "flows", "http", "auth")
         .as("layers only point down: functions → app → http, auth → flows → write"
             + " → idempotency, outbox → store → failure → failpoints → input"));
   }
