@@ -1,5 +1,6 @@
 package dev.docstore.logging;
 
+import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
@@ -17,6 +18,9 @@ public final class JulBridge {
     if (!SLF4JBridgeHandler.isInstalled()) {
       SLF4JBridgeHandler.removeHandlersForRootLogger();
       SLF4JBridgeHandler.install();
+      // Starts logback now, so that its LevelChangePropagator has set the JUL loggers' levels
+      // before the first client logs.
+      LoggerFactory.getILoggerFactory();
     }
   }
 }
