@@ -51,8 +51,18 @@ resource "google_pubsub_topic_iam_member" "dead_letter_forwarder" {
 # it). So the dead-letter policy is set on Eventarc's subscription after the trigger exists, with
 # gcloud: find the subscription from the trigger, set its dead-letter topic, and let the Pub/Sub
 # service agent subscribe to it. It runs again whenever the trigger or the topic is replaced.
-# Without gcloud, set configure_dead_letter_with_gcloud = false and run the same three commands
-# by hand (README.md, "Dead-lettering").
+# Without gcloud, set configure_dead_letter_with_gcloud = false and run the same commands by hand
+# (README.md, "Dead-lettering").
+#
+# What makes a failing message end on the dead-letter topic: analyticsSubscriber answers 5xx only
+# for a transient failure (it acknowledges a message it can never count); Eventarc's trigger
+# retries (retry_policy RETRY_POLICY_RETRY in functions.tf); each push that fails or outlasts the
+# ack deadline is one delivery attempt; after max_delivery_attempts the Pub/Sub service agent
+# publishes the message to the dead-letter topic (it needs roles/pubsub.publisher there) and
+# acknowledges it on the source subscription (it needs roles/pubsub.subscriber there). The back-off
+# is set explicitly, 10 s doubling to 600 s, so the default 10 attempts span about 40 minutes of
+# an outage instead of a few seconds, and the ack deadline covers the function's timeout, so a slow
+# delivery that succeeds is not also counted as a failed attempt.
 resource "terraform_data" "analytics_dead_letter_policy" {
   count = var.configure_dead_letter_with_gcloud ? 1 : 0
 
@@ -60,6 +70,7 @@ resource "terraform_data" "analytics_dead_letter_policy" {
     google_cloudfunctions2_function.function["analyticsSubscriber"].event_trigger[0].trigger,
     google_pubsub_topic.analytics_dead_letter.id,
     var.dead_letter_max_delivery_attempts,
+    var.function_timeout_seconds,
   ]
 
   provisioner "local-exec" {
@@ -69,6 +80,7 @@ resource "terraform_data" "analytics_dead_letter_policy" {
       TRIGGER      = google_cloudfunctions2_function.function["analyticsSubscriber"].event_trigger[0].trigger
       DEAD_LETTER  = google_pubsub_topic.analytics_dead_letter.id
       ATTEMPTS     = tostring(var.dead_letter_max_delivery_attempts)
+      ACK_DEADLINE = tostring(min(600, max(10, var.function_timeout_seconds)))
       PUBSUB_AGENT = local.pubsub_service_agent
     }
     command = <<-EOT
@@ -76,11 +88,16 @@ resource "terraform_data" "analytics_dead_letter_policy" {
       subscription="$(gcloud eventarc triggers describe "$TRIGGER" --project "$PROJECT" --format='value(transport.pubsub.subscription)')"
       test -n "$subscription" || { echo "no Pub/Sub subscription on $TRIGGER" >&2; exit 1; }
       gcloud pubsub subscriptions update "$subscription" --project "$PROJECT" \
-        --dead-letter-topic "$DEAD_LETTER" --max-delivery-attempts "$ATTEMPTS"
+        --dead-letter-topic "$DEAD_LETTER" --max-delivery-attempts "$ATTEMPTS" \
+        --min-retry-delay 10s --max-retry-delay 600s --ack-deadline "$ACK_DEADLINE"
       gcloud pubsub subscriptions add-iam-policy-binding "$subscription" --project "$PROJECT" \
         --member "serviceAccount:$PUBSUB_AGENT" --role roles/pubsub.subscriber
     EOT
   }
 
-  depends_on = [google_pubsub_topic_iam_member.dead_letter_forwarder]
+  # The dead-letter subscription first: a topic without one drops what it is sent.
+  depends_on = [
+    google_pubsub_topic_iam_member.dead_letter_forwarder,
+    google_pubsub_subscription.analytics_dead_letter,
+  ]
 }

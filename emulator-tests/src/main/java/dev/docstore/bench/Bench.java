@@ -7,6 +7,7 @@ import static dev.docstore.api.Operation.GET_DOCUMENT;
 import dev.docstore.app.ClientCounters;
 import dev.docstore.local.Emulators;
 import dev.docstore.local.LocalStack;
+import dev.docstore.logging.JulBridge;
 import dev.docstore.testing.DocstoreClient.Response;
 import dev.docstore.testing.RpcCounter;
 import java.nio.file.Files;
@@ -31,9 +32,6 @@ import java.util.stream.IntStream;
 public final class Bench {
   private static final String RPCS = "Spanner RPCs per request";
   private static final String IDEMPOTENCY = "Idempotency cost (p50 ratios, 1 client)";
-  /** Held strongly: java.util.logging forgets levels set on loggers nobody references. */
-  private static final java.util.logging.Logger GOOGLE_CLIENTS =
-      java.util.logging.Logger.getLogger("com.google");
 
   private final Options options;
   private final Report report = new Report();
@@ -70,8 +68,9 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     Options options = Options.parse(args);
-    // The Spanner client's start-up banners (java.util.logging, INFO) would clutter the output.
-    GOOGLE_CLIENTS.setLevel(java.util.logging.Level.WARNING);
+    // The clients' java.util.logging goes through the JSON logger and its levels (com.google
+    // logs WARN and above), so their INFO start-up banners do not clutter the figures.
+    JulBridge.install();
     System.out.println("docstore benchmark " + options + ", " + Runtime.getRuntime()
         .availableProcessors() + " CPUs, Java " + System.getProperty("java.vm.version"));
     try (Emulators emulators = Emulators.start()) {

@@ -1,5 +1,7 @@
 package dev.docstore.local;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.api.gax.core.NoCredentialsProvider;
@@ -14,6 +16,7 @@ import com.google.pubsub.v1.PullResponse;
 import com.google.pubsub.v1.ReceivedMessage;
 import com.google.pubsub.v1.SubscriptionName;
 import com.google.pubsub.v1.TopicName;
+import dev.docstore.usage.AnalyticsDelivery;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.net.URI;
@@ -24,6 +27,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Eventarc, locally: pulls the analytics subscription and POSTs each message to
@@ -33,7 +38,7 @@ import java.util.List;
  * loop recreates the topic and subscription and carries on.
  */
 public final class AnalyticsBridge implements AutoCloseable {
-  public static final String EVENT_TYPE = "google.cloud.pubsub.topic.v1.messagePublished";
+  private static final Logger LOG = LoggerFactory.getLogger("docstore.local");
 
   private final EmulatorAdmin admin;
   private final String project;
@@ -75,7 +80,7 @@ public final class AnalyticsBridge implements AutoCloseable {
         .header("Content-Type", "application/json")
         .header("ce-specversion", "1.0")
         .header("ce-id", message.getMessageId())
-        .header("ce-type", EVENT_TYPE)
+        .header("ce-type", AnalyticsDelivery.MESSAGE_PUBLISHED)
         .header("ce-source", "//pubsub.googleapis.com/" + TopicName.of(project, topic))
         .header("ce-time", Timestamps.toString(message.getPublishTime()))
         .POST(HttpRequest.BodyPublishers.ofString(bytes))
@@ -137,8 +142,8 @@ public final class AnalyticsBridge implements AutoCloseable {
         return;
       } catch (Exception e) {
         // The emulator restarted or is down: back off, then recreate topic and subscription.
-        System.err.println("analytics bridge: " + e.getClass().getSimpleName()
-            + "; reconnecting in " + backoff + " ms");
+        LOG.warn("analytics bridge reconnecting", kv("reason", e.getClass().getSimpleName()),
+            kv("backoffMs", backoff));
         sleepQuietly(backoff);
         backoff = Math.min(backoff * 2, 5_000);
       } finally {

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Spanner and Pub/Sub emulators, each resolved in this order (docs/EMULATORS.md):
@@ -20,6 +22,7 @@ import java.util.Optional;
  * </ol>
  */
 public final class Emulators implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger("docstore.local");
   static final String SPANNER_IMAGE = "gcr.io/cloud-spanner-emulator/emulator:1.5.28";
   static final String PUBSUB_IMAGE = "gcr.io/google.com/cloudsdktool/google-cloud-cli:emulators";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -156,7 +159,7 @@ public final class Emulators implements AutoCloseable {
       try {
         owned.get(i).close();
       } catch (Exception e) {
-        System.err.println("could not stop an emulator: " + e);
+        LOG.warn("could not stop an emulator", e);
       }
     }
     owned.clear();

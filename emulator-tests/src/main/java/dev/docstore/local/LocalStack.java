@@ -1,11 +1,14 @@
 package dev.docstore.local;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import com.google.cloud.storage.Storage;
 import dev.docstore.api.Operation;
 import dev.docstore.app.Docstore;
 import dev.docstore.config.Config;
 import dev.docstore.functions.EntryPoints;
 import dev.docstore.functions.EntryPoints.EntryPoint;
+import dev.docstore.logging.JulBridge;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,6 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The local stack (docs/CONTRACT.md): the database from schema.sql and the topic, and
@@ -25,6 +30,7 @@ import java.util.function.Consumer;
  * same stack in-process, one per test class, on a fresh database.
  */
 public final class LocalStack implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger("docstore.local");
   private final Config config;
   private final Docstore docstore;
   private final Storage storage;
@@ -95,7 +101,14 @@ public final class LocalStack implements AutoCloseable {
     docstore.close();
   }
 
+  /**
+   * {@code ./run-local}: stdout carries only JSON log lines (java.util.logging and uncaught
+   * exceptions included); the banner, for people, goes to stderr.
+   */
   public static void main(String[] args) throws InterruptedException {
+    JulBridge.install();
+    Thread.setDefaultUncaughtExceptionHandler((thread, e) ->
+        LOG.error("uncaught exception", kv("thread", thread.getName()), e));
     Map<String, String> env = System.getenv();
     if (!"false".equals(env.get("GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS_FOR_RW"))) {
       System.err.println("Set GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS_FOR_RW=false"
@@ -134,7 +147,7 @@ public final class LocalStack implements AutoCloseable {
       emulators.close();
       stopped.countDown();
     }, "local-stack-stop"));
-    System.out.println(stack.banner(emulators));
+    System.err.println(stack.banner(emulators));
     stopped.await();
   }
 
@@ -146,7 +159,7 @@ public final class LocalStack implements AutoCloseable {
           .POST(HttpRequest.BodyPublishers.noBody()).build(),
           HttpResponse.BodyHandlers.discarding());
     } catch (Exception e) {
-      System.err.println("publishOutbox: " + e.getClass().getSimpleName());
+      LOG.warn("scheduled publishOutbox failed", kv("reason", e.getClass().getSimpleName()));
     }
   }
 

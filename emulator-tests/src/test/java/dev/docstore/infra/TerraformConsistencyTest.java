@@ -12,6 +12,7 @@ import dev.docstore.infra.TerraformModel.Block;
 import dev.docstore.infra.TerraformModel.Instance;
 import dev.docstore.local.LocalServer;
 import dev.docstore.local.ProjectFiles;
+import dev.docstore.usage.AnalyticsDelivery;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -313,6 +314,105 @@ class TerraformConsistencyTest {
       fail("DDL copied into Terraform; infra/spanner/schema.sql is the one DDL:\n  "
           + String.join("\n  ", copies));
     }
+  }
+
+  // --- e. a message that keeps failing ends on the dead-letter topic --------------------------
+
+  @Test
+  void aMessageThatKeepsFailingEndsOnTheDeadLetterTopic() {
+    List<String> problems = new ArrayList<>();
+    Block functions = terraform.resourcesOfType(FUNCTION_TYPE).get(0);
+    JsonNode content = TerraformModel.attribute(functions.body(), "dynamic", "event_trigger",
+        "content");
+    if (content == null) {
+      fail(functions.address() + " has no dynamic event_trigger content");
+    }
+    JsonNode trigger = content.isArray() ? content.path(0) : content;
+    expect(problems, trigger, "retry_policy", "RETRY_POLICY_RETRY",
+        "without it Eventarc acknowledges a failed delivery: no retry, no dead-lettering");
+    expect(problems, trigger, "event_type", AnalyticsDelivery.MESSAGE_PUBLISHED,
+        "the CloudEvent type analyticsSubscriber accepts");
+
+    List<Block> policies = terraform.resourcesOfType("terraform_data").stream()
+        .filter(b -> b.name().equals("analytics_dead_letter_policy")).toList();
+    if (policies.size() != 1) {
+      fail("no terraform_data.analytics_dead_letter_policy sets the dead-letter policy on"
+          + " Eventarc's subscription");
+    }
+    JsonNode policy = policies.get(0).body();
+    JsonNode env = TerraformModel.attribute(policy, "provisioner", "local-exec", "environment");
+    String command = text(TerraformModel.attribute(policy, "provisioner", "local-exec",
+        "command"));
+    String deadLetter = reference(env, "DEAD_LETTER", "google_pubsub_topic\\.(\\w+)\\.id",
+        problems);
+    reference(env, "TRIGGER", Pattern.quote(FUNCTION_TYPE + ".function[\"analyticsSubscriber\"]"
+        + ".event_trigger[0].trigger"), problems);
+    reference(env, "ATTEMPTS", "var\\.dead_letter_max_delivery_attempts", problems);
+    reference(env, "PUBSUB_AGENT", "local\\.pubsub_service_agent", problems);
+    for (String step : List.of("transport.pubsub.subscription",
+        "--dead-letter-topic \"$DEAD_LETTER\"", "--max-delivery-attempts \"$ATTEMPTS\"",
+        "--min-retry-delay", "--max-retry-delay", "--ack-deadline",
+        "add-iam-policy-binding \"$subscription\"", "serviceAccount:$PUBSUB_AGENT",
+        "--role roles/pubsub.subscriber")) {
+      if (!command.contains(step)) {
+        problems.add("the dead-letter policy's command lacks `" + step + "`");
+      }
+    }
+    String agent = text(terraform.locals.get("pubsub_service_agent"));
+    if (!agent.contains("@gcp-sa-pubsub.iam.gserviceaccount.com")) {
+      problems.add("local.pubsub_service_agent is not the Pub/Sub service agent: " + agent);
+    }
+    if (deadLetter != null) {
+      String topicRef = "google_pubsub_topic." + deadLetter + ".";
+      boolean subscribed = terraform.resourcesOfType("google_pubsub_subscription").stream()
+          .anyMatch(b -> text(b.body().get("topic")).contains(topicRef));
+      if (!subscribed) {
+        problems.add("the dead-letter topic " + deadLetter + " has no subscription: a topic"
+            + " without one drops what the service agent forwards");
+      }
+      boolean forwarder = terraform.resourcesOfType("google_pubsub_topic_iam_member").stream()
+          .anyMatch(b -> text(b.body().get("topic")).contains(topicRef)
+              && text(b.body().get("role")).equals("roles/pubsub.publisher")
+              && text(b.body().get("member")).contains("local.pubsub_service_agent"));
+      if (!forwarder) {
+        problems.add("the Pub/Sub service agent may not publish to the dead-letter topic "
+            + deadLetter);
+      }
+      String dependsOn = text(policy.get("depends_on"));
+      if (!dependsOn.contains("google_pubsub_subscription.")) {
+        problems.add("the dead-letter policy is set before the dead-letter subscription exists");
+      }
+    }
+    if (!problems.isEmpty()) {
+      fail("a message analyticsSubscriber keeps failing does not reach the dead-letter topic:\n  "
+          + String.join("\n  ", problems));
+    }
+  }
+
+  private static void expect(List<String> problems, JsonNode block, String attribute,
+      String value, String why) {
+    String actual = text(block.get(attribute));
+    if (!actual.equals(value)) {
+      problems.add("event_trigger." + attribute + " is `" + actual + "`, not " + value + " (" + why
+          + ")");
+    }
+  }
+
+  /** The name captured by {@code pattern} in the environment variable's expression, or null. */
+  private static String reference(JsonNode env, String variable, String pattern,
+      List<String> problems) {
+    String expression = text(env == null ? null : env.get(variable));
+    Matcher m = Pattern.compile("\\$\\{\\s*(?:tostring\\()?" + pattern).matcher(expression);
+    if (!m.find()) {
+      problems.add("the dead-letter policy's " + variable + " is `" + expression + "`, not a"
+          + " reference matching " + pattern);
+      return null;
+    }
+    return m.groupCount() > 0 ? m.group(1) : m.group();
+  }
+
+  private static String text(JsonNode node) {
+    return node == null ? "" : node.isTextual() ? node.asText() : node.toString();
   }
 
   // --- helpers -------------------------------------------------------------------------------

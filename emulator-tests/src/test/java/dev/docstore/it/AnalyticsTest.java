@@ -142,6 +142,8 @@ class AnalyticsTest {
     Api.Response relay = STACK.relayAfterGracePeriod();
     assertEquals(200, relay.status(), relay.toString());
     assertEquals(1, relay.json().get("published").asInt());
+    assertEquals(0, relay.json().get("failed").asInt(), relay.toString());
+    assertEquals(0, relay.json().get("unmarked").asInt(), "published and marked: " + relay);
     List<ReceivedMessage> republished = STACK.events().drain(300);
     assertEquals(1, republished.size());
     deliverAll(republished);

@@ -2,6 +2,7 @@ package dev.docstore.it;
 
 import static dev.docstore.api.Operation.PUBLISH_OUTBOX;
 
+import com.google.pubsub.v1.PubsubMessage;
 import dev.docstore.local.AnalyticsBridge;
 import dev.docstore.local.EmulatorAdmin;
 import dev.docstore.local.Emulators;
@@ -9,6 +10,7 @@ import dev.docstore.local.LocalStack;
 import dev.docstore.testing.RpcCounter;
 import dev.docstore.testing.TestClock;
 import dev.docstore.testing.TestTokens;
+import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -108,8 +110,13 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
   }
 
   /** Eventarc's delivery, by hand: POSTs a message to /analyticsSubscriber as a CloudEvent. */
-  public boolean deliver(com.google.pubsub.v1.PubsubMessage message) {
+  public boolean deliver(PubsubMessage message) {
     return bridge.deliver(message);
+  }
+
+  /** The HTTP request Eventarc sends for a message: a binary-mode CloudEvent. */
+  public HttpRequest eventarcRequest(PubsubMessage message) {
+    return bridge.cloudEvent(message);
   }
 
   /** Runs the relay as Cloud Scheduler would, after moving the clock past the grace period. */

@@ -36,6 +36,7 @@ import dev.docstore.http.HttpEndpoint;
 import dev.docstore.http.HttpEndpoints;
 import dev.docstore.http.Routes;
 import dev.docstore.idempotency.Idempotency;
+import dev.docstore.logging.JulBridge;
 import dev.docstore.outbox.EventJson;
 import dev.docstore.outbox.EventPublisher;
 import dev.docstore.outbox.OutboxDelivery;
@@ -75,6 +76,11 @@ import java.util.function.Supplier;
 public final class Docstore implements AutoCloseable {
   private static final Duration MIN_PUBLISHER_TOTAL_TIMEOUT = Duration.ofSeconds(10);
   private static volatile Docstore shared;
+
+  static {
+    // Before any client is built: the clients' java.util.logging lines become JSON lines too.
+    JulBridge.install();
+  }
 
   private final Config config;
   private final Clock clock;

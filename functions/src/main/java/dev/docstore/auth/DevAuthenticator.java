@@ -3,6 +3,7 @@ package dev.docstore.auth;
 import com.google.cloud.functions.HttpRequest;
 import dev.docstore.api.Caller;
 import dev.docstore.api.Unauthenticated;
+import dev.docstore.input.Identifiers;
 
 /**
  * Local development only: trusts X-Tenant-Id and X-User-Id, each sent at most once. {@code

@@ -15,6 +15,7 @@ import dev.docstore.api.Caller;
 import dev.docstore.api.Unauthenticated;
 import dev.docstore.api.Unavailable;
 import dev.docstore.config.Config;
+import dev.docstore.input.Identifiers;
 import java.net.URI;
 import java.text.ParseException;
 import java.time.Clock;

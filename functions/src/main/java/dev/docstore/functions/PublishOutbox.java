@@ -7,8 +7,10 @@ import dev.docstore.api.Operation;
 import dev.docstore.app.Docstore;
 import java.io.IOException;
 
-/** POST → 200 {published, failed}: republishes outbox events whose post-commit publish did
- * not happen. Run by Cloud Scheduler every minute; private (IAM only), no tenant credentials. */
+/**
+ * POST → 200 {published, failed, unmarked}: republishes outbox events whose post-commit publish
+ * did not happen. Run by Cloud Scheduler every minute; private (IAM only), no tenant credentials.
+ */
 public final class PublishOutbox implements HttpFunction {
   private final Docstore docstore = Docstore.shared();
 

@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.Timestamp;
+import dev.docstore.api.MalformedEvent;
+import dev.docstore.api.Operation;
+import dev.docstore.api.InvalidRequest;
+import dev.docstore.input.Identifiers;
+import dev.docstore.input.StrictJson;
 import dev.docstore.store.AnalyticsEvent;
 
 /**
@@ -14,6 +19,11 @@ import dev.docstore.store.AnalyticsEvent;
  * for outside subscribers.
  */
 public final class EventJson {
+  /** A real event is about 300 bytes; anything far larger is not one of ours. */
+  public static final int MAX_EVENT_BYTES = 16 * 1024;
+  private static final int MAX_TYPE_LENGTH = 64;
+  private static final int MAX_TIMESTAMP_LENGTH = 64;
+
   private final ObjectMapper json;
 
   public EventJson(ObjectMapper json) {
@@ -39,36 +49,74 @@ public final class EventJson {
   }
 
   /**
-   * The event in {@code node}, the message's JSON as read by the subscriber (strictly: see
-   * {@code input.StrictJson}); throws IllegalArgumentException for anything that is not one.
+   * Parses and validates an event, before anything uses it: each field of its type and within its
+   * bound (ids of {@link Identifiers}' shape, the tenant as authentication accepts it, a type in the
+   * operation catalog, {@code version} an integer ≥ 1 when present, {@code occurredAt} a
+   * timestamp). Unknown fields are ignored, so that a newer publisher's extra field does not make
+   * its events uncountable. Throws {@link MalformedEvent}, whose detail names the field and rule.
    */
-  public AnalyticsEvent read(JsonNode node) {
-    if (node == null || !node.isObject()) {
-      throw new IllegalArgumentException("not a JSON object");
+  public AnalyticsEvent read(byte[] bytes) {
+    if (bytes.length > MAX_EVENT_BYTES) {
+      throw new MalformedEvent("the event is over " + MAX_EVENT_BYTES + " bytes");
     }
-    JsonNode version = node.get("version");
-    if (version != null && !version.isNull() && !version.isIntegralNumber()) {
-      throw new IllegalArgumentException("version must be an integer");
-    }
+    JsonNode node;
     try {
-      return new AnalyticsEvent(
-          text(node, "eventId"),
-          text(node, "type"),
-          text(node, "tenantId"),
-          text(node, "documentId"),
-          version == null || version.isNull() ? null : version.longValue(),
-          text(node, "requestId"),
-          Timestamp.parseTimestamp(text(node, "occurredAt")));
+      node = StrictJson.read(json, bytes);
+    } catch (InvalidRequest e) {
+      throw new MalformedEvent("the event is not JSON in strict UTF-8");
+    }
+    if (node == null || !node.isObject()) {
+      throw new MalformedEvent("the event is not a JSON object");
+    }
+    String type = text(node, "type", MAX_TYPE_LENGTH);
+    if (Operation.forEventType(type).isEmpty()) {
+      throw new MalformedEvent("type is not an event type of this service");
+    }
+    return new AnalyticsEvent(id(node, "eventId"), type, id(node, "tenantId"),
+        id(node, "documentId"), version(node), id(node, "requestId"), occurredAt(node));
+  }
+
+  private static String id(JsonNode node, String field) {
+    String value = text(node, field, Identifiers.MAX_LENGTH);
+    if (!Identifiers.valid(value)) {
+      throw new MalformedEvent(field + " must be 1 to " + Identifiers.MAX_LENGTH
+          + " characters of [A-Za-z0-9._:-]");
+    }
+    return value;
+  }
+
+  private static Long version(JsonNode node) {
+    JsonNode version = node.get("version");
+    if (version == null || version.isNull()) {
+      return null;
+    }
+    if (!version.isIntegralNumber() || !version.canConvertToLong() || version.longValue() < 1) {
+      throw new MalformedEvent("version must be an integer of at least 1");
+    }
+    return version.longValue();
+  }
+
+  private static Timestamp occurredAt(JsonNode node) {
+    String value = text(node, "occurredAt", MAX_TIMESTAMP_LENGTH);
+    try {
+      return Timestamp.parseTimestamp(value);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("malformed event field");
+      throw new MalformedEvent("occurredAt must be an RFC 3339 timestamp");
     }
   }
 
-  private static String text(JsonNode node, String field) {
+  private static String text(JsonNode node, String field, int maxLength) {
     JsonNode value = node.get(field);
-    if (value == null || !value.isTextual() || value.textValue().isEmpty()) {
-      throw new IllegalArgumentException("missing " + field);
+    if (value == null || value.isNull()) {
+      throw new MalformedEvent(field + " is missing");
     }
-    return value.textValue();
+    if (!value.isTextual()) {
+      throw new MalformedEvent(field + " must be a string");
+    }
+    String text = value.textValue();
+    if (text.isEmpty() || text.length() > maxLength) {
+      throw new MalformedEvent(field + " must be 1 to " + maxLength + " characters");
+    }
+    return text;
   }
 }

@@ -50,7 +50,15 @@ public final class OutboxRelay {
     List<AnalyticsEvent> pendingBefore(Timestamp before, int limit);
   }
 
-  public record Result(int published, int failed) {}
+  /**
+   * What one run did, per outcome of {@link OutboxDelivery}.
+   *
+   * @param published events sent to Pub/Sub by this run, marked or not
+   * @param failed events whose publish failed; their rows stay pending for a later run
+   * @param unmarked events among {@code published} whose mark failed: their rows stay pending,
+   *     so a later run may publish them again (the subscriber counts each once)
+   */
+  public record Result(int published, int failed, int unmarked) {}
 
   public Result run() {
     Instant cutoff = clock.instant().minus(gracePeriod);
@@ -58,9 +66,9 @@ public final class OutboxRelay {
         cutoff.getNano());
     int published = 0;
     int failed = 0;
+    int unmarked = 0;
     for (int batch = 0; batch < MAX_BATCHES; batch++) {
       List<AnalyticsEvent> batchEvents = pending.pendingBefore(before, BATCH_SIZE);
-      boolean unmarked = false;
       for (AnalyticsEvent event : batchEvents) {
         Delivery result = delivery.deliver(event);
         switch (result.status()) {
@@ -80,16 +88,19 @@ public final class OutboxRelay {
         } else {
           failed++;
         }
-        unmarked |= result.status() == OutboxDelivery.Status.PUBLISHED_UNMARKED;
+        if (result.status() == OutboxDelivery.Status.PUBLISHED_UNMARKED) {
+          unmarked++;
+        }
       }
       // Each event of the batch was tried, whatever happened to the others. Then a failed
       // publish means Pub/Sub is unwell, and a failed mark means the next batch would read the
       // same rows again: either way, stop until the next run.
-      if (batchEvents.size() < BATCH_SIZE || failed > 0 || unmarked) {
+      if (batchEvents.size() < BATCH_SIZE || failed > 0 || unmarked > 0) {
         break;
       }
     }
-    LOG.info("RELAY run finished", kv("published", published), kv("failed", failed));
-    return new Result(published, failed);
+    LOG.info("RELAY run finished", kv("published", published), kv("failed", failed),
+        kv("unmarked", unmarked));
+    return new Result(published, failed, unmarked);
   }
 }

@@ -69,10 +69,10 @@ class ArchitectureTest {
         .whereLayer("outbox").mayOnlyBeAccessedByLayers("write", "usage", "http", "app")
         .whereLayer("store").mayOnlyBeAccessedByLayers("idempotency", "outbox", "write",
             "versions", "documents", "usage", "app")
-        .whereLayer("failure").mayOnlyBeAccessedByLayers("outbox", "write", "http")
+        .whereLayer("failure").mayOnlyBeAccessedByLayers("outbox", "write", "usage", "http")
         .whereLayer("failpoints").mayOnlyBeAccessedByLayers("failure", "write", "app")
-        .whereLayer("input").mayOnlyBeAccessedByLayers("idempotency", "write", "versions",
-            "documents", "usage", "http")
+        .whereLayer("input").mayOnlyBeAccessedByLayers("idempotency", "outbox", "write",
+            "versions", "documents", "usage", "http", "auth")
         .as("layers only point down: functions → app → http, auth → versions → documents"
             + " (usage beside them) → write → idempotency, outbox → store → failure"
             + " → failpoints → input"));

@@ -94,6 +94,7 @@ class OutboxDeliveryTest {
     OutboxRelay.Result result = relay.run();
     assertEquals(OutboxRelay.BATCH_SIZE, result.published(), "a failed mark is still published");
     assertEquals(0, result.failed());
+    assertEquals(1, result.unmarked(), "e3's mark failed");
     assertEquals(OutboxRelay.BATCH_SIZE, published.size(), "every event after e3 was tried too");
     assertEquals(1, scans[0], "the next batch would read the same rows: the run stops");
   }
@@ -117,7 +118,33 @@ class OutboxDeliveryTest {
     OutboxRelay.Result result = relay.run();
     assertEquals(OutboxRelay.BATCH_SIZE - 2, result.published());
     assertEquals(2, result.failed());
+    assertEquals(0, result.unmarked());
     assertEquals(1, scans[0]);
+  }
+
+  @Test
+  void theRelayCountsEachOutcomeOfABatchSeparately() {
+    Set<String> publishDown = Set.of("e0", "e7", "e8");
+    Set<String> markDown = Set.of("e2", "e9");
+    List<String> marked = new ArrayList<>();
+    OutboxDelivery delivery = new OutboxDelivery(e -> {
+      if (publishDown.contains(e.eventId())) {
+        throw new PublishFailed("UNAVAILABLE", null);
+      }
+      return "m-" + e.eventId();
+    }, (tenant, id) -> {
+      if (markDown.contains(id)) {
+        throw new IllegalStateException("mark failed");
+      }
+      marked.add(id);
+    });
+    List<AnalyticsEvent> batch = IntStream.range(0, 12).mapToObj(i -> event("e" + i)).toList();
+    OutboxRelay relay = new OutboxRelay((before, limit) -> batch, delivery, CLOCK,
+        Duration.ofSeconds(30));
+    OutboxRelay.Result result = relay.run();
+    assertEquals(new OutboxRelay.Result(9, 3, 2), result,
+        "12 tried: 3 publishes failed, 9 went out, 2 of those not marked");
+    assertEquals(7, marked.size(), "published minus unmarked were marked");
   }
 
   @Test
@@ -132,7 +159,7 @@ class OutboxDeliveryTest {
       return IntStream.range(0, size).mapToObj(i -> event(scans[0] + "-" + i)).toList();
     }, delivery, CLOCK, Duration.ofSeconds(30));
     OutboxRelay.Result result = relay.run();
-    assertEquals(OutboxRelay.BATCH_SIZE + 3, result.published());
+    assertEquals(new OutboxRelay.Result(OutboxRelay.BATCH_SIZE + 3, 0, 0), result);
     assertEquals(2, scans[0], "a short batch is the last");
     assertEquals(Timestamp.parseTimestamp("2026-12-01T11:59:30Z"), cutoffs.get(0));
   }
