@@ -160,8 +160,8 @@ class BadInputTest {
       request.writeBytes(key);
       request.writeBytes("\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
       request.writeBytes(body);
-      int status = STACK.api().rawStatus(request.toByteArray());
-      assertEquals(400, status, "key bytes " + java.util.Arrays.toString(key));
+      Api.Response response = STACK.api().raw(request.toByteArray());
+      assertProblem(response, 400, "invalid_request");
     }
   }
 
