@@ -141,6 +141,18 @@ class BadInputTest {
   }
 
   @Test
+  void aQueryThatIsNotPercentEncodedUtf8Is400() {
+    // java.net.URI refuses these, so they go over a raw socket.
+    for (String target : List.of("/listDocuments?pageSize=%zz", "/listDocuments?pageSize=%C0%AF",
+        "/getDocument?documentId=%E0%A4%A", "/getUsage?from=2024-01-01&to=%", "/listDocuments?%")) {
+      Api.Response response = STACK.api().raw(("GET " + target + " HTTP/1.1\r\n"
+          + "Host: localhost\r\nX-Tenant-Id: " + TENANT + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      assertProblem(response, 400, "invalid_request");
+    }
+  }
+
+  @Test
   void invalidIdempotencyKeysAre400() {
     for (String key : List.of("a".repeat(256), "has space", "")) {
       Api.Response response = STACK.api().post(CREATE_DOCUMENT).tenant(TENANT).key(key)

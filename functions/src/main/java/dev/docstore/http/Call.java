@@ -12,6 +12,7 @@ import dev.docstore.input.JsonBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** One authenticated request, with strict accessors for its body, query and headers. */
@@ -62,7 +63,7 @@ public final class Call {
   }
 
   public Optional<String> query(String name) {
-    List<String> values = request.getQueryParameters().get(name);
+    List<String> values = queryParameters().get(name);
     if (values == null || values.isEmpty()) {
       return Optional.empty();
     }
@@ -79,10 +80,22 @@ public final class Call {
 
   /** Rejects query parameters other than the listed ones. */
   public void allowQuery(String... names) {
-    for (String present : request.getQueryParameters().keySet()) {
+    for (String present : queryParameters().keySet()) {
       if (!List.of(names).contains(present)) {
         throw new InvalidRequest("unknown query parameter");
       }
+    }
+  }
+
+  /**
+   * The query, decoded by the framework when first asked: an escape that is not percent-encoded
+   * UTF-8 ({@code %zz}, {@code %C0%AF}, a lone {@code %}) makes its server throw, which is a 400.
+   */
+  private Map<String, List<String>> queryParameters() {
+    try {
+      return request.getQueryParameters();
+    } catch (RuntimeException e) {
+      throw new InvalidRequest("the query string is not valid percent-encoded UTF-8");
     }
   }
 
