@@ -6,13 +6,15 @@ import dev.docstore.app.Docstore;
 import dev.docstore.config.Config;
 import dev.docstore.functions.EntryPoints;
 import dev.docstore.functions.EntryPoints.EntryPoint;
-import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +51,18 @@ public final class LocalStack implements AutoCloseable {
   /** As above, letting the caller adjust the Docstore (e.g. a Spanner RPC counter). */
   public static LocalStack start(Emulators emulators, Map<String, String> env, Clock clock,
       String bindHost, int port, Consumer<Docstore.Builder> customizer) {
+    LocalServer server = LocalServer.bind(bindHost, port);
+    try {
+      return start(emulators, env, clock, server, customizer);
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  /** As above, on a server that already holds its port (./run-local takes it first). */
+  static LocalStack start(Emulators emulators, Map<String, String> env, Clock clock,
+      LocalServer server, Consumer<Docstore.Builder> customizer) {
     Map<String, String> merged = new HashMap<>(env);
     merged.put("SPANNER_EMULATOR_HOST", emulators.spannerHost());
     merged.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
@@ -68,7 +82,12 @@ public final class LocalStack implements AutoCloseable {
     }
     customizer.accept(builder);
     Docstore docstore = builder.build();
-    LocalServer server = LocalServer.start(docstore, bindHost, port);
+    try {
+      server.serve(docstore);
+    } catch (RuntimeException e) {
+      docstore.close();
+      throw e;
+    }
     return new LocalStack(config, docstore, storage, server);
   }
 
@@ -95,6 +114,12 @@ public final class LocalStack implements AutoCloseable {
     docstore.close();
   }
 
+  /**
+   * ./run-local: takes the port first, so that a taken one fails at once, then starts the
+   * emulators and the stack. Whatever has started is stopped in reverse order by one shutdown
+   * hook, on Ctrl-C and on a failed start alike (which exits 1); the emulators it started die with
+   * this JVM even when it is killed outright (see EmulatorProcess).
+   */
   public static void main(String[] args) throws InterruptedException {
     Map<String, String> env = System.getenv();
     if (!"false".equals(env.get("GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS_FOR_RW"))) {
@@ -103,39 +128,57 @@ public final class LocalStack implements AutoCloseable {
           + " sessions.");
       System.exit(2);
     }
-    int port = Integer.parseInt(env.getOrDefault("PORT", "8080"));
-    Emulators emulators = Emulators.start(env);
-    LocalStack stack;
-    try {
-      stack = start(emulators, env, Clock.systemUTC(), "127.0.0.1", port);
-    } catch (RuntimeException e) {
-      emulators.close();
-      throw e;
-    }
-    EmulatorAdmin admin = new EmulatorAdmin(stack.config().projectId(), emulators.spannerHost(),
-        emulators.pubsubHost());
-    AnalyticsBridge bridge = new AnalyticsBridge(admin, stack.config().projectId(),
-        stack.config().analyticsTopic(), stack.config().analyticsTopic() + "-local",
-        stack.baseUrl()).start();
-    ScheduledExecutorService relay = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "publish-outbox");
-      t.setDaemon(true);
-      return t;
-    });
-    HttpClient scheduler = HttpClient.newHttpClient();
-    relay.scheduleWithFixedDelay(() -> stack.runPublishOutbox(scheduler), 30, 30,
-        TimeUnit.SECONDS);
+    Deque<AutoCloseable> started = new ArrayDeque<>();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      relay.shutdownNow();
-      bridge.close();
-      stack.close();
-      admin.close();
-      emulators.close();
+      synchronized (started) {
+        while (!started.isEmpty()) {
+          try {
+            started.pop().close();
+          } catch (Exception e) {
+            System.err.println("while stopping: " + e);
+          }
+        }
+      }
       stopped.countDown();
     }, "local-stack-stop"));
-    System.out.println(stack.banner(emulators));
+    try {
+      String port = env.getOrDefault("PORT", "8080");
+      LocalServer server = LocalServer.bind("127.0.0.1", Integer.parseInt(port));
+      push(started, server);
+      Emulators emulators = push(started, Emulators.start(env));
+      LocalStack stack = push(started, start(emulators, env, Clock.systemUTC(), server,
+          builder -> { }));
+      EmulatorAdmin admin = push(started, new EmulatorAdmin(stack.config().projectId(),
+          emulators.spannerHost(), emulators.pubsubHost()));
+      AnalyticsBridge bridge = push(started, new AnalyticsBridge(admin,
+          stack.config().projectId(), stack.config().analyticsTopic(),
+          stack.config().analyticsTopic() + "-local", stack.baseUrl()).start());
+      ScheduledExecutorService relay = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "publish-outbox");
+        t.setDaemon(true);
+        return t;
+      });
+      push(started, relay::shutdownNow);
+      HttpClient scheduler = HttpClient.newHttpClient();
+      relay.scheduleWithFixedDelay(() -> stack.runPublishOutbox(scheduler), 30, 30,
+          TimeUnit.SECONDS);
+      System.out.println(stack.banner(emulators));
+    } catch (RuntimeException e) {
+      System.err.println("./run-local could not start: " + e.getMessage());
+      if (!(e instanceof LocalServer.PortTaken) && !(e instanceof NumberFormatException)) {
+        e.printStackTrace();
+      }
+      System.exit(1);
+    }
     stopped.await();
+  }
+
+  private static <T extends AutoCloseable> T push(Deque<AutoCloseable> started, T closeable) {
+    synchronized (started) {
+      started.push(closeable);
+    }
+    return closeable;
   }
 
   /** POSTs /publishOutbox, as Cloud Scheduler does every minute in production. */
