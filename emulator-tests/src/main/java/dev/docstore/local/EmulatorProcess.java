@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * emulator does not get the terminal's Ctrl-C either: the owner stops its clients first.
  *
  * <p>There is no shutdown hook here: hooks run concurrently, and the owner must stop its clients
- * before the emulators (./run-local's hook and the test extension do, in that order).
+ * before the emulators (./run-local's hook and the test extension do, in that order). The
+ * emulator's output goes to {@link ProjectFiles#newLog}, under the build's target/.
  */
 final class EmulatorProcess implements AutoCloseable {
   /**
@@ -70,12 +70,7 @@ final class EmulatorProcess implements AutoCloseable {
   }
 
   static EmulatorProcess start(String name, List<String> command, int port, Duration timeout) {
-    Path log;
-    try {
-      log = Files.createTempFile("docstore-" + name + "-", ".log");
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    Path log = ProjectFiles.newLog(name);
     Process process;
     try {
       List<String> watched = new ArrayList<>(List.of("bash", "-c", WATCHDOG,

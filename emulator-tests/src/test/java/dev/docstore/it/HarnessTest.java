@@ -15,8 +15,11 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,7 +54,7 @@ class HarnessTest {
   }
 
   @Test
-  void stoppingTheEmulatorsLeavesNoProcessBehind() {
+  void stoppingTheEmulatorsLeavesNoProcessAndNoTempFileBehind() throws Exception {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.remove("SPANNER_EMULATOR_HOST");
     env.remove("PUBSUB_EMULATOR_HOST");
@@ -61,11 +64,15 @@ class HarnessTest {
     Set<Long> before = ProcessHandle.current().descendants().map(ProcessHandle::pid)
         .collect(Collectors.toSet());
     List<ProcessHandle> tree = new ArrayList<>();
+    Set<Path> outputs = new HashSet<>();
     try (Emulators emulators = Emulators.start(env)) {
       ProcessHandle.current().descendants().filter(p -> !before.contains(p.pid()))
           .forEach(tree::add);
       assertTrue(tree.stream().anyMatch(p -> p.info().command().orElse("")
           .endsWith("emulator_main")), "the gateway's child emulator_main is running");
+      for (ProcessHandle p : tree) {
+        outputs.addAll(outputFiles(p));
+      }
     }
     for (ProcessHandle p : tree) {
       try {
@@ -82,6 +89,31 @@ class HarnessTest {
         .forEach(p -> alive.add(p.pid() + " " + p.info().commandLine().orElse("")));
     assertTrue(alive.isEmpty(), "left running: " + alive);
     assertTrue(tree.stream().noneMatch(ProcessHandle::isAlive), "left running: " + tree);
+    // Where the emulators wrote their output: files under the build's target/, none in /tmp.
+    Path logs = ProjectFiles.root().resolve("emulator-tests/target");
+    assertFalse(outputs.isEmpty(), "the emulators' output goes to files");
+    for (Path output : outputs) {
+      assertFalse(output.startsWith(Path.of(System.getProperty("java.io.tmpdir")))
+          || output.startsWith(Path.of("/tmp")), "an emulator writes to " + output);
+      assertTrue(output.startsWith(logs), "an emulator writes to " + output + ", not " + logs);
+    }
+  }
+
+  /** The regular files a process writes its stdout and stderr to (Linux /proc). */
+  private static Set<Path> outputFiles(ProcessHandle process) {
+    Set<Path> files = new HashSet<>();
+    for (int fd : new int[] {1, 2}) {
+      try {
+        Path target = Files.readSymbolicLink(Path.of("/proc", Long.toString(process.pid()), "fd",
+            Integer.toString(fd)));
+        if (Files.isRegularFile(target)) {
+          files.add(target);
+        }
+      } catch (IOException | UnsupportedOperationException gone) {
+        // the process has exited, or its fd is not a file
+      }
+    }
+    return files;
   }
 
   @Test
