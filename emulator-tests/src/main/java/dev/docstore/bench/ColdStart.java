@@ -4,6 +4,7 @@ import dev.docstore.app.Docstore;
 import dev.docstore.config.Config;
 import dev.docstore.local.LocalServer;
 import dev.docstore.local.LocalStorage;
+import dev.docstore.local.ProjectFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -56,7 +57,7 @@ final class ColdStart {
     command.addAll(jvmFlags);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"),
         ColdStart.class.getName()));
-    Path log = Files.createTempFile("docstore-coldstart-", ".log");
+    Path log = ProjectFiles.newLog("coldstart");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile());
     builder.environment().putAll(env);

@@ -5,19 +5,58 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An emulator binary started on a free port. Stopping it stops its whole process tree: the
- * Spanner gateway spawns emulator_main, which outlives a gateway killed alone. There is no
- * shutdown hook here: hooks run concurrently, and the owner must stop its clients before the
- * emulators (./run-local's hook and the test extension do, in that order).
+ * An emulator binary started on a free port, under a watchdog so that it cannot outlive this JVM.
+ *
+ * <p>The JVM does not start the emulator itself but {@link #WATCHDOG}, a small bash script that
+ * starts it with {@code setsid}, in a session and process group of its own (the Spanner gateway
+ * spawns emulator_main, which outlives a gateway killed alone; the Pub/Sub script execs java),
+ * and stops that whole group, TERM and then KILL, as soon as its stdin, a pipe from this JVM,
+ * reaches end of file or this JVM's pid is gone. {@link #close()} closes the pipe; a JVM that
+ * dies in any way, SIGKILL included, closes it too. Being in a session of its own, the
+ * emulator does not get the terminal's Ctrl-C either: the owner stops its clients first.
+ *
+ * <p>There is no shutdown hook here: hooks run concurrently, and the owner must stop its clients
+ * before the emulators (./run-local's hook and the test extension do, in that order). The
+ * emulator's output goes to {@link ProjectFiles#newLog}, under the build's target/.
  */
 final class EmulatorProcess implements AutoCloseable {
+  /**
+   * {@code bash -c WATCHDOG docstore-emulator-watchdog command...}: runs {@code command} in a
+   * process group of its own until the emulator exits, stdin closes, or the parent is gone;
+   * then stops the group. Terminal signals are ignored: the parent's pipe decides.
+   */
+  static final String WATCHDOG = """
+      trap '' INT HUP QUIT
+      parent=$PPID
+      setsid "$@" </dev/null &
+      emulator=$!
+      stop() {
+        kill -TERM -- "-$emulator" 2>/dev/null
+        for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+          kill -0 -- "-$emulator" 2>/dev/null || return 0
+          sleep 0.25
+        done
+        kill -KILL -- "-$emulator" 2>/dev/null
+      }
+      trap 'stop; exit 143' TERM
+      while kill -0 "$emulator" 2>/dev/null; do
+        read -r -t 0.5 _
+        status=$?
+        if [ "$status" -eq 0 ]; then continue; fi
+        if [ "$status" -le 128 ]; then break; fi
+        kill -0 "$parent" 2>/dev/null || break
+      done
+      stop
+      wait "$emulator"
+      """;
+
   private final String name;
   private final Process process;
   private final String host;
@@ -31,15 +70,13 @@ final class EmulatorProcess implements AutoCloseable {
   }
 
   static EmulatorProcess start(String name, List<String> command, int port, Duration timeout) {
-    Path log;
-    try {
-      log = Files.createTempFile("docstore-" + name + "-", ".log");
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    Path log = ProjectFiles.newLog(name);
     Process process;
     try {
-      ProcessBuilder builder = new ProcessBuilder(command)
+      List<String> watched = new ArrayList<>(List.of("bash", "-c", WATCHDOG,
+          "docstore-emulator-watchdog"));
+      watched.addAll(command);
+      ProcessBuilder builder = new ProcessBuilder(watched)
           .redirectErrorStream(true)
           .redirectOutput(log.toFile());
       builder.environment().remove("SPANNER_EMULATOR_HOST");
@@ -90,16 +127,23 @@ final class EmulatorProcess implements AutoCloseable {
         + " within " + timeout.toSeconds() + " s; see " + log);
   }
 
+  /**
+   * Closes the watchdog's pipe, which stops the emulator's process group, and waits for it;
+   * should the watchdog not finish, kills what is left of the tree itself.
+   */
   @Override
   public void close() {
     if (!process.isAlive()) {
       return;
     }
     List<ProcessHandle> tree = process.descendants().toList();
-    tree.forEach(ProcessHandle::destroy);
-    process.destroy();
     try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+      process.getOutputStream().close();
+    } catch (IOException alreadyClosed) {
+      // the watchdog is stopping already
+    }
+    try {
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
     } catch (InterruptedException e) {

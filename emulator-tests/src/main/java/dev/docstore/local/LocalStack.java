@@ -9,13 +9,15 @@ import dev.docstore.config.Config;
 import dev.docstore.functions.EntryPoints;
 import dev.docstore.functions.EntryPoints.EntryPoint;
 import dev.docstore.logging.JulBridge;
-import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,6 +57,18 @@ public final class LocalStack implements AutoCloseable {
   /** As above, letting the caller adjust the Docstore (e.g. a Spanner RPC counter). */
   public static LocalStack start(Emulators emulators, Map<String, String> env, Clock clock,
       String bindHost, int port, Consumer<Docstore.Builder> customizer) {
+    LocalServer server = LocalServer.bind(bindHost, port);
+    try {
+      return start(emulators, env, clock, server, customizer);
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  /** As above, on a server that already holds its port (./run-local takes it first). */
+  static LocalStack start(Emulators emulators, Map<String, String> env, Clock clock,
+      LocalServer server, Consumer<Docstore.Builder> customizer) {
     Map<String, String> merged = new HashMap<>(env);
     merged.put("SPANNER_EMULATOR_HOST", emulators.spannerHost());
     merged.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
@@ -74,7 +88,12 @@ public final class LocalStack implements AutoCloseable {
     }
     customizer.accept(builder);
     Docstore docstore = builder.build();
-    LocalServer server = LocalServer.start(docstore, bindHost, port);
+    try {
+      server.serve(docstore);
+    } catch (RuntimeException e) {
+      docstore.close();
+      throw e;
+    }
     return new LocalStack(config, docstore, storage, server);
   }
 
@@ -102,8 +121,12 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * {@code ./run-local}: stdout carries only JSON log lines (java.util.logging and uncaught
-   * exceptions included); the banner, for people, goes to stderr.
+   * {@code ./run-local}: takes the port first, so that a taken one fails at once, then starts the
+   * emulators and the stack. Whatever has started is stopped in reverse order by one shutdown
+   * hook, on Ctrl-C and on a failed start alike (which exits 1); the emulators it started die with
+   * this JVM even when it is killed outright (see EmulatorProcess). stdout carries only JSON log
+   * lines (java.util.logging and uncaught exceptions included); the banner and a refusal to
+   * start, for people, go to stderr.
    */
   public static void main(String[] args) throws InterruptedException {
     JulBridge.install();
@@ -116,39 +139,57 @@ public final class LocalStack implements AutoCloseable {
           + " sessions.");
       System.exit(2);
     }
-    int port = Integer.parseInt(env.getOrDefault("PORT", "8080"));
-    Emulators emulators = Emulators.start(env);
-    LocalStack stack;
-    try {
-      stack = start(emulators, env, Clock.systemUTC(), "127.0.0.1", port);
-    } catch (RuntimeException e) {
-      emulators.close();
-      throw e;
-    }
-    EmulatorAdmin admin = new EmulatorAdmin(stack.config().projectId(), emulators.spannerHost(),
-        emulators.pubsubHost());
-    AnalyticsBridge bridge = new AnalyticsBridge(admin, stack.config().projectId(),
-        stack.config().analyticsTopic(), stack.config().analyticsTopic() + "-local",
-        stack.baseUrl()).start();
-    ScheduledExecutorService relay = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "publish-outbox");
-      t.setDaemon(true);
-      return t;
-    });
-    HttpClient scheduler = HttpClient.newHttpClient();
-    relay.scheduleWithFixedDelay(() -> stack.runPublishOutbox(scheduler), 30, 30,
-        TimeUnit.SECONDS);
+    Deque<AutoCloseable> started = new ArrayDeque<>();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      relay.shutdownNow();
-      bridge.close();
-      stack.close();
-      admin.close();
-      emulators.close();
+      synchronized (started) {
+        while (!started.isEmpty()) {
+          try {
+            started.pop().close();
+          } catch (Exception e) {
+            LOG.warn("a part of the local stack failed to stop", e);
+          }
+        }
+      }
       stopped.countDown();
     }, "local-stack-stop"));
-    System.err.println(stack.banner(emulators));
+    try {
+      String port = env.getOrDefault("PORT", "8080");
+      LocalServer server = LocalServer.bind("127.0.0.1", Integer.parseInt(port));
+      push(started, server);
+      Emulators emulators = push(started, Emulators.start(env));
+      LocalStack stack = push(started, start(emulators, env, Clock.systemUTC(), server,
+          builder -> { }));
+      EmulatorAdmin admin = push(started, new EmulatorAdmin(stack.config().projectId(),
+          emulators.spannerHost(), emulators.pubsubHost()));
+      AnalyticsBridge bridge = push(started, new AnalyticsBridge(admin,
+          stack.config().projectId(), stack.config().analyticsTopic(),
+          stack.config().analyticsTopic() + "-local", stack.baseUrl()).start());
+      ScheduledExecutorService relay = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "publish-outbox");
+        t.setDaemon(true);
+        return t;
+      });
+      push(started, relay::shutdownNow);
+      HttpClient scheduler = HttpClient.newHttpClient();
+      relay.scheduleWithFixedDelay(() -> stack.runPublishOutbox(scheduler), 30, 30,
+          TimeUnit.SECONDS);
+      System.err.println(stack.banner(emulators));
+    } catch (RuntimeException e) {
+      System.err.println("./run-local could not start: " + e.getMessage());
+      if (!(e instanceof LocalServer.PortTaken) && !(e instanceof NumberFormatException)) {
+        LOG.error("the local stack could not start", e);
+      }
+      System.exit(1);
+    }
     stopped.await();
+  }
+
+  private static <T extends AutoCloseable> T push(Deque<AutoCloseable> started, T closeable) {
+    synchronized (started) {
+      started.push(closeable);
+    }
+    return closeable;
   }
 
   /** POSTs /publishOutbox, as Cloud Scheduler does every minute in production. */

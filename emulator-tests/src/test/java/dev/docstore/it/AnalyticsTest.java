@@ -28,6 +28,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -66,8 +67,7 @@ class AnalyticsTest {
   private static long usage(String tenant, String operation) {
     String today = LocalDate.now(ZoneOffset.UTC).toString();
     String tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1).toString();
-    Api.Response r = STACK.api().get(GET_USAGE).tenant(tenant)
-        .query("from=" + today + "&to=" + tomorrow).send();
+    Api.Response r = usageBetween(tenant, today, tomorrow);
     assertEquals(200, r.status(), r.toString());
     long total = 0;
     for (JsonNode day : r.json().get("days")) {
@@ -161,6 +161,51 @@ class AnalyticsTest {
             + "\"occurredAt\":\"2026-01-01T00:00:00Z\"}")).setMessageId("m-2").build()));
     assertEquals(0, STACK.rows().count("ProcessedEvents", t));
     assertEquals(0, usage(t, null));
+  }
+
+  /**
+   * getUsage takes both days, includes both, and spans at most 366 of them: a leap year from
+   * January 1 to December 31 is the longest range, one day more is 400.
+   */
+  @Test
+  void getUsageIncludesBothDaysAndSpansAtMost366() {
+    String t = "usage-range";
+    for (String at : List.of("2023-12-31T23:59:59Z", "2024-01-01T00:00:00Z",
+        "2024-12-31T23:59:59Z", "2025-01-01T00:00:00Z")) {
+      assertTrue(STACK.deliver(PubsubMessage.newBuilder().setMessageId("m-" + at)
+          .setData(ByteString.copyFromUtf8("{\"eventId\":\"" + UUID.randomUUID()
+              + "\",\"type\":\"document.created\",\"tenantId\":\"" + t
+              + "\",\"documentId\":\"" + UUID.randomUUID() + "\",\"version\":1,"
+              + "\"requestId\":\"r-range\",\"occurredAt\":\"" + at + "\"}")).build()));
+    }
+    Api.Response year = usageBetween(t, "2024-01-01", "2024-12-31");
+    assertEquals(200, year.status(), year.toString());
+    List<String> days = new ArrayList<>();
+    year.json().get("days").forEach(d -> days.add(d.get("day").asText() + " "
+        + d.get("operation").asText() + " " + d.get("count").asLong()));
+    assertEquals(List.of("2024-01-01 createDocument 1", "2024-12-31 createDocument 1"), days);
+    assertEquals(1, usageBetween(t, "2025-01-01", "2025-01-01").json().get("days").size(),
+        "one day: from = to");
+    assertEquals(200, usageBetween(t, "2025-01-01", "2026-01-01").status(),
+        "366 days of a common year");
+
+    for (String[] range : new String[][] {{"2024-01-01", "2025-01-01"},
+        {"2025-01-01", "2026-01-02"}, {"2000-01-01", "2026-01-01"}, {"2024-01-02", "2024-01-01"},
+        {"2024-02-30", "2024-03-01"}, {"2024-1-01", "2024-01-02"}, {"", "2024-01-02"}}) {
+      Api.Response refused = usageBetween(t, range[0], range[1]);
+      assertEquals(400, refused.status(), String.join("..", range) + ": " + refused);
+      assertEquals("invalid_request", refused.code());
+    }
+    for (String query : List.of("from=2024-01-01", "to=2024-01-01", "",
+        "from=2024-01-01&from=2024-01-01&to=2024-01-02")) {
+      Api.Response refused = STACK.api().get(GET_USAGE).tenant(t).query(query).send();
+      assertEquals(400, refused.status(), query + ": " + refused);
+      assertEquals("invalid_request", refused.code());
+    }
+  }
+
+  private static Api.Response usageBetween(String tenant, String from, String to) {
+    return STACK.api().get(GET_USAGE).tenant(tenant).query("from=" + from + "&to=" + to).send();
   }
 
   @Test

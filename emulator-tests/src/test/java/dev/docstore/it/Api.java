@@ -6,14 +6,18 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The client of the functions as the local stack serves them, for the tests: requests start as
  * tenant "t-default", user "u-default". Every exchange that {@link Request#send()} makes is
  * recorded and checked against {@code docs/openapi.yaml} ({@link OpenApiContract}): a violation
- * fails the test at once. {@link #rawStatus} is exempt.
+ * fails the test at once. {@link #raw} is exempt, but for the rule that no answer names the
+ * server software (no {@code Server} header), which holds for every exchange.
  */
 public final class Api extends DocstoreClient {
   private final OpenApiContract contract = OpenApiContract.get();
@@ -50,11 +54,12 @@ public final class Api extends DocstoreClient {
         sent.query(), sent.requestHeaders(), sent.requestBody(), response.status(),
         response.headers(), response.body());
     exchanges.add(exchange);
+    assertAnonymous(response);
     contract.check(exchange);
   }
 
   /**
-   * {@link #rawStatus(byte[])} of {@code method target} with these header lines, which may
+   * The status of {@link #raw} for {@code method target} with these header lines, which may
    * repeat a header (java.net.http and {@link Request} send each name once), and a JSON body
    * unless {@code json} is null.
    */
@@ -70,21 +75,49 @@ public final class Api extends DocstoreClient {
     byte[] headBytes = head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
     byte[] request = Arrays.copyOf(headBytes, headBytes.length + body.length);
     System.arraycopy(body, 0, request, headBytes.length, body.length);
-    return rawStatus(request);
+    return raw(request).status();
   }
 
   /**
    * Sends raw bytes over a socket, for what java.net.http refuses to send (control characters
-   * and non-ASCII bytes in headers). Returns the status code.
+   * and non-ASCII bytes in headers, malformed request lines). The request should ask for
+   * {@code Connection: close}: the answer is read to the end of the stream. Not checked against
+   * the contract, only for the server software it must not name.
    */
-  public int rawStatus(byte[] request) {
-    return Integer.parseInt(rawHead(request).get(0).split(" ")[1]);
+  public Response raw(byte[] request) {
+    URI uri = URI.create(baseUrl());
+    byte[] answer;
+    try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(request);
+      socket.getOutputStream().flush();
+      answer = socket.getInputStream().readAllBytes();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    String text = new String(answer, StandardCharsets.ISO_8859_1);
+    int end = text.indexOf("\r\n\r\n");
+    if (end < 0) {
+      throw new AssertionError("not an HTTP answer: " + text);
+    }
+    String[] lines = text.substring(0, end).split("\r\n");
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      headers.merge(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          lines[i].substring(colon + 1).trim(), (a, b) -> a + "," + b);
+    }
+    Response response = new Response(Integer.parseInt(lines[0].split(" ")[1]), headers,
+        Arrays.copyOfRange(answer, end + 4, answer.length));
+    assertAnonymous(response);
+    return response;
   }
 
   /**
    * Sends raw bytes over a socket and returns the response's status line and header lines
    * exactly as they came over the wire (one char per byte, ISO-8859-1), for what java.net.http
-   * would not show as sent (a header's exact bytes).
+   * would not show as sent (a header's exact bytes). Reads only the head, so the request may
+   * keep its connection open.
    */
   public List<String> rawHead(byte[] request) {
     URI uri = URI.create(baseUrl());
@@ -102,6 +135,14 @@ public final class Api extends DocstoreClient {
       return head;
     } catch (IOException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** No answer of the local stack names its server software. */
+  private static void assertAnonymous(Response response) {
+    if (response.header("Server") != null) {
+      throw new AssertionError("the answer names its server: Server: "
+          + response.header("Server") + "\n" + response);
     }
   }
 }

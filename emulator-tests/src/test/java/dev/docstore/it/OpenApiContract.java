@@ -69,7 +69,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * side checks that the status is documented, the required headers, every documented header
  * present, the media type, and JSON bodies against their schema (every response object is
  * {@code additionalProperties: false}, so an undocumented field fails). A method a path does
- * not define must be answered as that path's documented 405.
+ * not define must be answered as that path's documented 405; a path the contract does not list
+ * must be answered, whatever the method, as {@code components/responses/UnknownPath} (404). The
+ * answer to a {@code HEAD} is checked without a body.
  */
 public final class OpenApiContract {
   /** One request and its response, as the test client saw them. */
@@ -99,6 +101,8 @@ public final class OpenApiContract {
   private static final ObjectMapper STRICT_JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  /** The response object that documents the answer to any path the contract does not list. */
+  static final String UNKNOWN_PATH = "UnknownPath";
   private static volatile OpenApiContract shared;
 
   private final JsonNode doc;
@@ -179,7 +183,14 @@ public final class OpenApiContract {
     List<String> out = new ArrayList<>();
     Located pathItem = at("/paths/" + escape(exchange.path()));
     if (pathItem.node().isMissingNode()) {
-      out.add("path " + exchange.path() + " is not in the contract");
+      // Any other path, with any method, is the one documented answer to an unknown path.
+      Located unknown = at("/components/responses/" + UNKNOWN_PATH);
+      if (unknown.node().isMissingNode() || exchange.status() != 404) {
+        out.add("path " + exchange.path() + " is not in the contract, and its answer "
+            + exchange.status() + " is not the 404 of components/responses/" + UNKNOWN_PATH);
+        return out;
+      }
+      checkResponseObject(exchange, unknown, out);
       return out;
     }
     String method = exchange.method().toLowerCase(Locale.ROOT);
@@ -331,6 +342,12 @@ public final class OpenApiContract {
           + operation.node().path("operationId").asText());
       return;
     }
+    checkResponseObject(exchange, response, out);
+  }
+
+  /** The answer against one response object: its headers, media type and body. */
+  private void checkResponseObject(Exchange exchange, Located response, List<String> out) {
+    String status = Integer.toString(exchange.status());
     response = resolve(response);
     JsonNode headers = response.node().path("headers");
     for (Iterator<String> it = headers.fieldNames(); it.hasNext(); ) {
@@ -348,6 +365,9 @@ public final class OpenApiContract {
       }
       validate(header.child("schema"), coerce(header.child("schema"), value),
           "response header " + name, out);
+    }
+    if (exchange.method().equalsIgnoreCase("HEAD")) {
+      return; // the headers of a GET, without its body
     }
     Located content = response.child("content");
     boolean hasBody = exchange.responseBody() != null && exchange.responseBody().length > 0;

@@ -122,6 +122,28 @@ class OpenApiContractTest {
   }
 
   @Test
+  void aPathNotInTheContractMustBeTheDocumentedNotFound() {
+    String notFound = "{\"type\":\"https://docstore.dev/problems/not_found\",\"title\":"
+        + "\"Not found\",\"status\":404,\"detail\":\"no function is served at this path\","
+        + "\"code\":\"not_found\",\"requestId\":\"req-1\"}";
+    Map<String, String> problem = Map.of("X-Request-Id", "req-1", "Cache-Control", "no-store",
+        "Content-Type", "application/problem+json");
+    for (String method : List.of("GET", "POST", "DELETE")) {
+      assertEquals(List.of(), CONTRACT.violations(new OpenApiContract.Exchange(method,
+          "/createDocument/extra", "", DEV, null, 404, problem, bytes(notFound))));
+    }
+    assertEquals(List.of(), CONTRACT.violations(new OpenApiContract.Exchange("HEAD", "/nope",
+        "", DEV, null, 404, problem, null)), "a HEAD has no body");
+    List<String> html = CONTRACT.violations(new OpenApiContract.Exchange("GET", "/nope", "",
+        DEV, null, 404, Map.of("Content-Type", "text/html"), bytes("<h1>404</h1>")));
+    assertEquals(3, html.size(), html.toString()); // X-Request-Id, Cache-Control, media type
+    List<String> served = CONTRACT.violations(new OpenApiContract.Exchange("GET", "/nope", "",
+        DEV, null, 200, JSON_HEADERS, bytes("{}")));
+    assertEquals(1, served.size(), served.toString());
+    assertTrue(served.get(0).contains("not in the contract"), served.toString());
+  }
+
+  @Test
   void aRequestIsCheckedOnlyWhenItSucceeded() {
     byte[] unknownField = bytes("{\"title\":\"Plan\",\"content\":\"x\",\"owner\":\"o\"}");
     OpenApiContract.Exchange accepted = new OpenApiContract.Exchange("POST", "/createDocument",

@@ -63,6 +63,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -113,6 +114,7 @@ public final class Docstore implements AutoCloseable {
   private final Supplier<AnalyticsDelivery> analytics;
   private final Map<Operation, Supplier<HttpEndpoint>> endpointByOperation =
       new EnumMap<>(Operation.class);
+  private final Supplier<HttpEndpoint> unknownPath;
 
   private Docstore(Builder b) {
     this.config = b.config;
@@ -159,6 +161,7 @@ public final class Docstore implements AutoCloseable {
     this.endpoints = lazy(() -> new HttpEndpoints(config, authenticator, json.get()));
     this.analytics = lazy(() -> new AnalyticsDelivery(usageStore.get(), json.get(),
         eventJson.get()));
+    this.unknownPath = lazy(() -> endpoints.get().unknownPath());
     for (Operation op : Operation.values()) {
       if (op.trigger() != Operation.Trigger.CLOUD_EVENT) {
         // The handler, and with it every client it needs, is built by the first request that
@@ -233,6 +236,23 @@ public final class Docstore implements AutoCloseable {
       throw new IllegalArgumentException(operation.functionName() + " is not an HTTP function");
     }
     endpoint.get().serve(request, response);
+  }
+
+  /**
+   * Answers a request for a path no function serves: 404 not_found problem+json, for hosts that
+   * put several functions under one server (the local stack). Deployed, each function has its
+   * own URL and answers every path below it itself.
+   */
+  public void serveUnknownPath(HttpRequest request, HttpResponse response) throws IOException {
+    unknownPath.get().serve(request, response);
+  }
+
+  /**
+   * The problem+json answer for a request the host's own server refused with {@code status}
+   * before any function ran (one it could not parse), so that it too answers in this format.
+   */
+  public HttpEndpoints.ServerProblem serverProblem(int status, Optional<String> requestIdHeader) {
+    return endpoints.get().serverProblem(status, requestIdHeader);
   }
 
   /** Delivers one analytics CloudEvent to the usage counters. */

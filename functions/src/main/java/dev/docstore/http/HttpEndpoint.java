@@ -14,6 +14,7 @@ import dev.docstore.logging.LogFields;
 import dev.docstore.logging.TraceContext;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -30,7 +31,10 @@ public final class HttpEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger("docstore.http");
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   static final String REQUEST_ID_HEADER = "X-Request-Id";
+  static final String CACHE_CONTROL = "Cache-Control";
+  static final String NO_STORE = "no-store";
 
+  /** Null for the answer to a path no function serves: any method, no operation. */
   private final Operation operation;
   /** Built on the first request that gets past the method and credential checks. */
   private final Supplier<Handler> handler;
@@ -59,13 +63,19 @@ public final class HttpEndpoint {
     Reply handle(Call call);
   }
 
-  public void serve(HttpRequest request, HttpResponse response) throws IOException {
-    String requestId = request.getFirstHeader(REQUEST_ID_HEADER)
-        .filter(id -> REQUEST_ID.matcher(id).matches())
+  /** The request's own id when it sent a valid one, else a generated one. */
+  static String requestId(Optional<String> sent) {
+    return sent.filter(id -> REQUEST_ID.matcher(id).matches())
         .orElseGet(() -> UUID.randomUUID().toString());
+  }
+
+  public void serve(HttpRequest request, HttpResponse response) throws IOException {
+    String requestId = requestId(request.getFirstHeader(REQUEST_ID_HEADER));
     MDC.clear();
     MDC.put(LogFields.REQUEST_ID, requestId);
-    MDC.put(LogFields.OPERATION, operation.functionName());
+    if (operation != null) {
+      MDC.put(LogFields.OPERATION, operation.functionName());
+    }
     TraceContext.parse(request.getFirstHeader("traceparent"),
         request.getFirstHeader("X-Cloud-Trace-Context")).ifPresent(trace -> {
           MDC.put(LogFields.TRACE, trace.traceResource(projectId));
@@ -76,7 +86,7 @@ public final class HttpEndpoint {
         });
     response.appendHeader(REQUEST_ID_HEADER, requestId);
     // Every answer is per caller (or an error about this request): never cache one.
-    response.appendHeader("Cache-Control", "no-store");
+    response.appendHeader(CACHE_CONTROL, NO_STORE);
     if (cors != null) {
       if (Cors.isPreflight(request)) {
         cors.preflight(request, response, operation.method());
@@ -96,7 +106,7 @@ public final class HttpEndpoint {
   }
 
   private Reply dispatch(HttpRequest request, String requestId) {
-    if (!operation.method().equalsIgnoreCase(request.getMethod())) {
+    if (operation != null && !operation.method().equalsIgnoreCase(request.getMethod())) {
       throw new MethodNotAllowed(operation);
     }
     Caller caller = null;

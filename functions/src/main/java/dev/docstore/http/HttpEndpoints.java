@@ -1,9 +1,14 @@
 package dev.docstore.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.docstore.api.Condition;
+import dev.docstore.api.NotFound;
 import dev.docstore.api.Operation;
 import dev.docstore.auth.Authenticator;
 import dev.docstore.config.Config;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -39,5 +44,42 @@ public final class HttpEndpoints {
       case CLOUD_EVENT -> throw new IllegalArgumentException(
           operation.functionName() + " is not an HTTP function");
     };
+  }
+
+  /**
+   * A problem+json answer that a host's own server writes before any function runs: the headers
+   * it must carry ({@code X-Request-Id}, {@code Cache-Control: no-store}, the content type) and
+   * its body.
+   */
+  public record ServerProblem(Map<String, String> headers, byte[] body) {}
+
+  /**
+   * The answer for a request that a host's server refused with {@code status} itself (one it
+   * could not parse, headers too large): the problem of the condition with that status, else
+   * {@code invalid_request} for a 4xx and {@code internal} otherwise, with the request's own id
+   * when {@code requestIdHeader} is a valid one.
+   */
+  public ServerProblem serverProblem(int status, Optional<String> requestIdHeader) {
+    String requestId = HttpEndpoint.requestId(requestIdHeader);
+    Condition condition = Problem.forStatus(status);
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", Problem.CONTENT_TYPE);
+    headers.put(HttpEndpoint.REQUEST_ID_HEADER, requestId);
+    headers.put(HttpEndpoint.CACHE_CONTROL, HttpEndpoint.NO_STORE);
+    String detail = status < 500 ? "the server could not read this request"
+        : "the server could not answer this request";
+    return new ServerProblem(headers, Problem.body(json, condition, status, detail, requestId));
+  }
+
+  /**
+   * The answer to a path no function serves, for a host that serves several functions under one
+   * server (the local stack): 404 not_found for any method, with the request id and the headers
+   * of every answer, before any credentials are looked at.
+   */
+  public HttpEndpoint unknownPath() {
+    HttpEndpoint.Handler notFound = call -> {
+      throw NotFound.path();
+    };
+    return new HttpEndpoint(null, () -> notFound, null, null, json, maxBodyBytes, projectId);
   }
 }

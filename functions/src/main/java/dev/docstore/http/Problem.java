@@ -45,11 +45,30 @@ final class Problem {
     };
   }
 
+  /**
+   * The condition of a status that a host's server chose itself: the condition with exactly that
+   * status, else {@code invalid_request} for a 4xx and {@code internal} for anything else.
+   */
+  static Condition forStatus(int status) {
+    for (Condition condition : Condition.values()) {
+      if (status(condition) == status) {
+        return condition;
+      }
+    }
+    return status >= 400 && status < 500 ? Condition.INVALID_REQUEST : Condition.INTERNAL;
+  }
+
   static byte[] body(ObjectMapper json, Condition condition, String detail, String requestId) {
+    return body(json, condition, status(condition), detail, requestId);
+  }
+
+  /** As above, with the answer's own status when the host's server chose it. */
+  static byte[] body(ObjectMapper json, Condition condition, int status, String detail,
+      String requestId) {
     ObjectNode node = json.createObjectNode();
     node.put("type", TYPE_BASE + condition.code());
     node.put("title", title(condition));
-    node.put("status", status(condition));
+    node.put("status", status);
     node.put("detail", detail);
     node.put("code", condition.code());
     node.put("requestId", requestId);

@@ -28,7 +28,7 @@ public final class UsageReads {
       throw new InvalidRequest("'to' must not be before 'from'");
     }
     if (ChronoUnit.DAYS.between(start, end) >= MAX_DAYS) {
-      throw new InvalidRequest("ask for at most 366 days at a time");
+      throw new InvalidRequest("ask for at most 366 days at a time, both days included");
     }
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     ArrayNode days = body.putArray("days");

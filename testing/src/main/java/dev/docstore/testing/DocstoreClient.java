@@ -63,6 +63,14 @@ public class DocstoreClient {
     return new Request("GET", function);
   }
 
+  /**
+   * Any method on any path below the base URL: {@code path} is what follows the {@code /}, a
+   * function's name or a path no function serves ({@code ""}, {@code "nope"}, {@code "a/b"}).
+   */
+  public Request request(String method, String path) {
+    return new Request(method, path);
+  }
+
   /** {@code value} as JSON text. */
   public static String json(Object value) {
     try {
