@@ -2,17 +2,14 @@ package dev.docstore.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import dev.docstore.api.Operation;
+import dev.docstore.auth.FakeRequest;
 import dev.docstore.config.Config;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,12 +39,13 @@ class DocstoreLazinessTest {
           continue;
         }
         String wrong = op.method().equals("GET") ? "POST" : "GET";
-        assertEquals(405, serve(docstore, op, new Request(wrong)), op.functionName());
+        String name = op.functionName();
+        assertEquals(405, serve(docstore, op, FakeRequest.with().method(wrong)), name);
         if (op.trigger() == Operation.Trigger.HTTP_PUBLIC) {
-          assertEquals(204, serve(docstore, op, new Request("OPTIONS")
-              .header("Origin", "https://app.example")
-              .header("Access-Control-Request-Method", op.method())), op.functionName());
-          assertEquals(401, serve(docstore, op, new Request(op.method())), op.functionName());
+          assertEquals(204, serve(docstore, op, FakeRequest.with(
+              "Origin", "https://app.example", "Access-Control-Request-Method", op.method())
+              .method("OPTIONS")), name);
+          assertEquals(401, serve(docstore, op, FakeRequest.with().method(op.method())), name);
         }
       }
     }
@@ -56,38 +54,11 @@ class DocstoreLazinessTest {
     assertEquals(publisher, ClientCounters.PUBLISHER.get(), "no Publisher");
   }
 
-  private static int serve(Docstore docstore, Operation op, Request request) throws Exception {
+  private static int serve(Docstore docstore, Operation op, FakeRequest request)
+      throws Exception {
     Response response = new Response();
     docstore.serve(op, request, response);
     return response.status;
-  }
-
-  private static final class Request implements HttpRequest {
-    private final String method;
-    private final Map<String, List<String>> headers =
-        new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-
-    Request(String method) {
-      this.method = method;
-    }
-
-    Request header(String name, String value) {
-      headers.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
-      return this;
-    }
-
-    @Override public String getMethod() { return method; }
-    @Override public String getUri() { return "http://localhost/f"; }
-    @Override public String getPath() { return "/f"; }
-    @Override public Optional<String> getQuery() { return Optional.empty(); }
-    @Override public Map<String, List<String>> getQueryParameters() { return Map.of(); }
-    @Override public Map<String, HttpPart> getParts() { return Map.of(); }
-    @Override public Optional<String> getContentType() { return Optional.empty(); }
-    @Override public long getContentLength() { return 0; }
-    @Override public Optional<String> getCharacterEncoding() { return Optional.empty(); }
-    @Override public InputStream getInputStream() { return InputStream.nullInputStream(); }
-    @Override public BufferedReader getReader() { return new BufferedReader(new StringReader("")); }
-    @Override public Map<String, List<String>> getHeaders() { return headers; }
   }
 
   private static final class Response implements HttpResponse {

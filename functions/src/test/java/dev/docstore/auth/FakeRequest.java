@@ -11,15 +11,17 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * An HttpRequest that is only headers, which is all an authenticator reads; like the Functions
- * Framework's, its header names are case-insensitive and a repeated header has several values.
+ * An HttpRequest that is only a method and headers, which is all an authenticator (or an
+ * endpoint's method and credential checks) reads; like the Functions Framework's, its header
+ * names are case-insensitive and a repeated header has several values.
  */
-final class FakeRequest implements HttpRequest {
+public final class FakeRequest implements HttpRequest {
   private final Map<String, List<String>> headers =
       new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+  private String method = "GET";
 
   /** Headers by name and value; a name given twice (in any case) is a header sent twice. */
-  static FakeRequest with(String... nameValue) {
+  public static FakeRequest with(String... nameValue) {
     FakeRequest r = new FakeRequest();
     for (int i = 0; i < nameValue.length; i += 2) {
       r.headers.computeIfAbsent(nameValue[i], k -> new ArrayList<>()).add(nameValue[i + 1]);
@@ -31,7 +33,13 @@ final class FakeRequest implements HttpRequest {
     return with("Authorization", "Bearer " + token);
   }
 
-  @Override public String getMethod() { return "GET"; }
+  /** The same request with another method. */
+  public FakeRequest method(String method) {
+    this.method = method;
+    return this;
+  }
+
+  @Override public String getMethod() { return method; }
   @Override public String getUri() { return "http://localhost/f"; }
   @Override public String getPath() { return "/f"; }
   @Override public Optional<String> getQuery() { return Optional.empty(); }
