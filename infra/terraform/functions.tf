@@ -11,6 +11,9 @@ locals {
     setActiveVersion       = { entry_point = "dev.docstore.functions.SetActiveVersion", trigger = "http", public = true }
     deleteDocumentVersion  = { entry_point = "dev.docstore.functions.DeleteDocumentVersion", trigger = "http", public = true }
     restoreDocumentVersion = { entry_point = "dev.docstore.functions.RestoreDocumentVersion", trigger = "http", public = true }
+    updateDocument         = { entry_point = "dev.docstore.functions.UpdateDocument", trigger = "http", public = true }
+    deleteDocument         = { entry_point = "dev.docstore.functions.DeleteDocument", trigger = "http", public = true }
+    restoreDocument        = { entry_point = "dev.docstore.functions.RestoreDocument", trigger = "http", public = true }
     getDocument            = { entry_point = "dev.docstore.functions.GetDocument", trigger = "http", public = true }
     listDocuments          = { entry_point = "dev.docstore.functions.ListDocuments", trigger = "http", public = true }
     getVersionContent      = { entry_point = "dev.docstore.functions.GetVersionContent", trigger = "http", public = true }

@@ -60,7 +60,7 @@ class IdempotencyTest {
     WriteScenario another = s == WriteScenario.CREATE_DOCUMENT
         ? WriteScenario.CREATE_DOCUMENT_VERSION : WriteScenario.CREATE_DOCUMENT;
     WriteScenario.Prepared q = new WriteScenario.Prepared(p.tenant(),
-        p.documentId() != null ? p.documentId() : "00000000-0000-4000-8000-000000000001");
+        p.documentId() != null ? p.documentId() : "00000000-0000-4000-8000-000000000001", null);
     BadInputTest.assertProblem(another.send(STACK.api(), q, 0, "key-2"), 409,
         "idempotency_key_reused");
     assertEquals(census, STACK.rows().census(p.tenant()));

@@ -19,18 +19,20 @@ class OpenApiContractTest {
   private static final Map<String, String> DEV = Map.of("X-Tenant-Id", "t-1",
       "Content-Type", "application/json");
   private static final Map<String, String> JSON_HEADERS = Map.of("X-Request-Id", "req-1",
-      "Cache-Control", "no-store", "Content-Type", "application/json");
+      "Cache-Control", "no-store", "Content-Type", "application/json", "ETag", "\"e1\"");
 
   private static ObjectNode created() {
     ObjectNode body = Api.JSON.createObjectNode();
     ObjectNode document = body.putObject("document");
     document.put("documentId", ID);
     document.put("title", "Plan");
+    document.put("state", "LIVE");
     document.put("activeVersion", 1);
     document.put("latestVersion", 1);
     document.put("createdAt", "2026-01-02T03:04:05.123456Z");
     document.put("updatedAt", "2026-01-02T03:04:05.123456Z");
     document.put("createdBy", "u-1");
+    document.put("etag", "\"e1\"");
     ObjectNode version = body.putObject("version");
     version.put("documentId", ID);
     version.put("version", 1);

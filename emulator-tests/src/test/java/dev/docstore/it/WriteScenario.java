@@ -16,7 +16,10 @@ public enum WriteScenario {
   CREATE_DOCUMENT_VERSION(Operation.CREATE_DOCUMENT_VERSION),
   SET_ACTIVE_VERSION(Operation.SET_ACTIVE_VERSION),
   DELETE_DOCUMENT_VERSION(Operation.DELETE_DOCUMENT_VERSION),
-  RESTORE_DOCUMENT_VERSION(Operation.RESTORE_DOCUMENT_VERSION);
+  RESTORE_DOCUMENT_VERSION(Operation.RESTORE_DOCUMENT_VERSION),
+  UPDATE_DOCUMENT(Operation.UPDATE_DOCUMENT),
+  DELETE_DOCUMENT(Operation.DELETE_DOCUMENT),
+  RESTORE_DOCUMENT(Operation.RESTORE_DOCUMENT);
 
   public final Operation operation;
   public final String function;
@@ -28,17 +31,27 @@ public enum WriteScenario {
     this.eventType = operation.eventType();
   }
 
-  /** A prepared tenant: a document with versions 1 (active), 2 and 3 in the needed states. */
-  public record Prepared(String tenant, String documentId) {}
+  /**
+   * A prepared tenant: a document with versions 1 (active), 2 and 3 in the needed states, and
+   * for the writes on a whole document a second one, so that A and B name different documents.
+   */
+  public record Prepared(String tenant, String documentId, String otherDocumentId) {}
 
   public Prepared prepare(Api api, String tenant) {
     if (this == CREATE_DOCUMENT) {
-      return new Prepared(tenant, null);
+      return new Prepared(tenant, null, null);
     }
-    Api.Response created = api.post(Operation.CREATE_DOCUMENT).tenant(tenant)
-        .json(Map.of("title", "scenario", "content", "v1")).send();
-    assertEquals(201, created.status(), created.toString());
-    String id = created.json().at("/document/documentId").asText();
+    String id = createDocument(api, tenant);
+    if (this == UPDATE_DOCUMENT || this == DELETE_DOCUMENT || this == RESTORE_DOCUMENT) {
+      String other = createDocument(api, tenant);
+      if (this == RESTORE_DOCUMENT) {
+        for (String trashed : List.of(id, other)) {
+          assertEquals(200, api.post(Operation.DELETE_DOCUMENT).tenant(tenant)
+              .json(Map.of("documentId", trashed)).send().status());
+        }
+      }
+      return new Prepared(tenant, id, other);
+    }
     for (String content : List.of("v2", "v3")) {
       assertEquals(201, api.post(Operation.CREATE_DOCUMENT_VERSION).tenant(tenant)
           .json(Map.of("documentId", id, "content", content, "activate", false)).send()
@@ -50,7 +63,14 @@ public enum WriteScenario {
             .json(Map.of("documentId", id, "version", v)).send().status());
       }
     }
-    return new Prepared(tenant, id);
+    return new Prepared(tenant, id, null);
+  }
+
+  private static String createDocument(Api api, String tenant) {
+    Api.Response created = api.post(Operation.CREATE_DOCUMENT).tenant(tenant)
+        .json(Map.of("title", "scenario", "content", "v1")).send();
+    assertEquals(201, created.status(), created.toString());
+    return created.json().at("/document/documentId").asText();
   }
 
   /** Request body A (variant 0) or B (variant 1): both valid, different fingerprints. */
@@ -65,7 +85,13 @@ public enum WriteScenario {
         body.put("documentId", p.documentId());
         body.put("content", variant == 0 ? "alpha" : "beta");
       }
-      default -> {
+      case UPDATE_DOCUMENT -> {
+        body.put("documentId", p.documentId());
+        body.put("title", variant == 0 ? "Alpha" : "Beta");
+      }
+      case DELETE_DOCUMENT, RESTORE_DOCUMENT ->
+          body.put("documentId", variant == 0 ? p.documentId() : p.otherDocumentId());
+      case SET_ACTIVE_VERSION, DELETE_DOCUMENT_VERSION, RESTORE_DOCUMENT_VERSION -> {
         body.put("documentId", p.documentId());
         body.put("version", variant == 0 ? 2 : 3);
       }

@@ -12,6 +12,8 @@ public enum Condition {
   IDEMPOTENCY_KEY_REUSED("idempotency_key_reused"),
   VERSION_IS_ACTIVE("version_is_active"),
   VERSION_STATE("version_state"),
+  DOCUMENT_STATE("document_state"),
+  PRECONDITION_FAILED("precondition_failed"),
   PAYLOAD_TOO_LARGE("payload_too_large"),
   UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
   UNAVAILABLE("unavailable"),

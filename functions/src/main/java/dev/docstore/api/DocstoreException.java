@@ -1,5 +1,7 @@
 package dev.docstore.api;
 
+import java.util.Map;
+
 /**
  * A request that cannot be served, with a detail written for the caller. The detail is composed
  * by our code, never copied from another exception, so no internals leak; no stack trace is
@@ -14,5 +16,10 @@ public abstract class DocstoreException extends RuntimeException {
 
   public String detail() {
     return getMessage();
+  }
+
+  /** Extension members of the problem answer beyond the standard ones (RFC 9457 §3.2). */
+  public Map<String, String> problemMembers() {
+    return Map.of();
   }
 }

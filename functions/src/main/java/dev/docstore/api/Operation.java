@@ -25,6 +25,9 @@ public enum Operation {
       "version.deleted", Step.AFTER_COMMIT_BEFORE_OBJECT_DELETE),
   RESTORE_DOCUMENT_VERSION("restoreDocumentVersion", Trigger.HTTP_PUBLIC, "POST",
       "version.restored"),
+  UPDATE_DOCUMENT("updateDocument", Trigger.HTTP_PUBLIC, "POST", "document.updated"),
+  DELETE_DOCUMENT("deleteDocument", Trigger.HTTP_PUBLIC, "POST", "document.trashed"),
+  RESTORE_DOCUMENT("restoreDocument", Trigger.HTTP_PUBLIC, "POST", "document.restored"),
   GET_DOCUMENT("getDocument", Trigger.HTTP_PUBLIC, "GET", null),
   LIST_DOCUMENTS("listDocuments", Trigger.HTTP_PUBLIC, "GET", null),
   GET_VERSION_CONTENT("getVersionContent", Trigger.HTTP_PUBLIC, "GET", null),
@@ -78,7 +81,11 @@ public enum Operation {
     return method;
   }
 
-  /** A write: one read-write transaction with an idempotency key, an event and failpoints. */
+  /**
+   * A write: its changes run through the write shape, one read-write transaction each, with an
+   * event and failpoints. The HTTP writes also take an idempotency key; purgeTrash, a
+   * background write, takes none.
+   */
   public boolean isWrite() {
     return eventType != null;
   }

@@ -30,7 +30,10 @@ import dev.docstore.auth.FirebaseAuthenticator;
 import dev.docstore.config.Config;
 import dev.docstore.config.ConfigException;
 import dev.docstore.documents.CreateDocumentOperation;
+import dev.docstore.documents.DeleteDocumentOperation;
 import dev.docstore.documents.DocumentReads;
+import dev.docstore.documents.RestoreDocumentOperation;
+import dev.docstore.documents.UpdateDocumentOperation;
 import dev.docstore.failpoints.Failpoints;
 import dev.docstore.http.HttpEndpoint;
 import dev.docstore.http.HttpEndpoints;
@@ -183,6 +186,9 @@ public final class Docstore implements AutoCloseable {
       case DELETE_DOCUMENT_VERSION -> write(op, new DeleteDocumentVersionOperation(objects.get()));
       case RESTORE_DOCUMENT_VERSION -> write(op,
           new RestoreDocumentVersionOperation(documents.get(), content.get(), objects.get()));
+      case UPDATE_DOCUMENT -> write(op, new UpdateDocumentOperation());
+      case DELETE_DOCUMENT -> write(op, new DeleteDocumentOperation());
+      case RESTORE_DOCUMENT -> write(op, new RestoreDocumentOperation());
       case GET_DOCUMENT -> Routes.getDocument(new DocumentReads(documents.get()));
       case LIST_DOCUMENTS -> Routes.listDocuments(new DocumentReads(documents.get()));
       case GET_VERSION_CONTENT ->
@@ -198,7 +204,7 @@ public final class Docstore implements AutoCloseable {
     if (write.operation() != op) {
       throw new IllegalStateException(op.functionName() + " is bound to another write");
     }
-    return Routes.write(writeShape.get(), write);
+    return Routes.write(writeShape.get(), write, json.get());
   }
 
   /** The process-wide instance the function classes use, built on the first call. */

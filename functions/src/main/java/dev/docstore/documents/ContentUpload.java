@@ -3,6 +3,7 @@ package dev.docstore.documents;
 import dev.docstore.input.Content;
 import dev.docstore.logging.WriteLog;
 import dev.docstore.store.ContentStore;
+import java.util.function.Consumer;
 
 /**
  * One request's content, uploaded before its transaction under the content-addressed name
@@ -29,6 +30,17 @@ public final class ContentUpload {
   public void upload(WriteLog log) {
     stored = store.upload(objectName, content.bytes(), content.contentType());
     log.storage("upload", stored.created() ? "created" : "exists");
+  }
+
+  /**
+   * After a transaction that applied nothing (a replay, a refusal, a failpoint): runs
+   * {@code removeOwnUpload} when this request created the object, which then nothing else uses
+   * because of it.
+   */
+  public void afterNoEffect(WriteLog log, Consumer<WriteLog> removeOwnUpload) {
+    if (createdByThisRequest()) {
+      removeOwnUpload.accept(log);
+    }
   }
 
   /** Whether the upload ran and created the object, rather than finding it there. */

@@ -53,20 +53,26 @@ public final class CreateDocumentOperation
   }
 
   @Override
+  public boolean onExistingDocument() {
+    return false;
+  }
+
+  @Override
   public WriteFlow flow(WriteRequest request, Input input) {
     return new Flow(request.caller(), UUID.randomUUID().toString(), input);
   }
 
-  private final class Flow extends UploadingFlow {
+  private final class Flow implements WriteFlow {
     private final Caller caller;
     private final String documentId;
     private final Input input;
+    private final ContentUpload upload;
 
     Flow(Caller caller, String documentId, Input input) {
-      super(new ContentUpload(content, caller.tenantId(), documentId, input.content()));
       this.caller = caller;
       this.documentId = documentId;
       this.input = input;
+      this.upload = new ContentUpload(content, caller.tenantId(), documentId, input.content());
     }
 
     @Override
@@ -74,12 +80,21 @@ public final class CreateDocumentOperation
       return documentId;
     }
 
+    @Override
+    public void beforeTransaction(WriteLog log) {
+      upload.upload(log);
+    }
+
+    @Override
+    public void afterNoEffect(WriteLog log) {
+      upload.afterNoEffect(log, this::removeOwnUpload);
+    }
+
     /**
      * The object sits under a document id generated for this request alone, so when nothing was
      * committed (a replay, a rejection) no row can ever reference it: remove it.
      */
-    @Override
-    protected void removeOwnUpload(WriteLog log) {
+    private void removeOwnUpload(WriteLog log) {
       content.delete(upload.objectName());
       log.storage("cleanUp", "deleted the upload of a request that committed nothing");
     }
@@ -92,8 +107,8 @@ public final class CreateDocumentOperation
     @Override
     public Change decide(Struct rows, TxContext tx) {
       String tenant = caller.tenantId();
-      DocumentRow document = new DocumentRow(documentId, input.title(), 1, 1, tx.now(),
-          tx.now(), caller.userId());
+      DocumentRow document = DocumentRow.created(documentId, input.title(), tx.now(),
+          caller.userId());
       VersionRow version = new VersionRow(documentId, 1, VersionState.LIVE,
           input.content().sha256(), input.content().bytes().length,
           input.content().contentType(), upload.objectName(), upload.generation(), tx.now(),

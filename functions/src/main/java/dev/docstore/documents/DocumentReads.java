@@ -8,6 +8,7 @@ import dev.docstore.api.InvalidRequest;
 import dev.docstore.api.NotFound;
 import dev.docstore.input.Fields;
 import dev.docstore.store.DocumentRow;
+import dev.docstore.store.DocumentRow.DocumentState;
 import dev.docstore.store.DocumentStore;
 import dev.docstore.store.DocumentStore.ListPosition;
 import dev.docstore.store.DocumentWithVersions;
@@ -33,20 +34,31 @@ public final class DocumentReads {
   }
 
   public ObjectNode listDocuments(Caller caller, Optional<String> pageSize,
-      Optional<String> pageToken) {
+      Optional<String> pageToken, Optional<String> stateParameter) {
     int size = pageSize.map(DocumentReads::pageSize).orElse(DEFAULT_PAGE_SIZE);
-    Optional<ListPosition> after = pageToken.map(t -> PageToken.parse(caller.tenantId(), t));
+    DocumentState state = stateParameter.map(DocumentReads::state).orElse(DocumentState.LIVE);
+    // A token lists the state it was issued for: the state is part of what it is bound to.
+    String scope = caller.tenantId() + "|" + state.name();
+    Optional<ListPosition> after = pageToken.map(t -> PageToken.parse(scope, t));
     // One row past the page tells whether another page follows.
-    List<DocumentRow> rows = documents.listDocuments(caller.tenantId(), after, size + 1);
+    List<DocumentRow> rows = documents.listDocuments(caller.tenantId(), state, after, size + 1);
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     ArrayNode page = body.putArray("documents");
     rows.stream().limit(size).forEach(d -> page.add(Views.document(d)));
     if (rows.size() > size) {
       DocumentRow last = rows.get(size - 1);
-      body.put("nextPageToken", PageToken.issue(caller.tenantId(),
+      body.put("nextPageToken", PageToken.issue(scope,
           new ListPosition(last.createdAt(), last.documentId())));
     }
     return body;
+  }
+
+  private static DocumentState state(String value) {
+    return switch (value) {
+      case "LIVE" -> DocumentState.LIVE;
+      case "TRASHED" -> DocumentState.TRASHED;
+      default -> throw new InvalidRequest("'state' must be LIVE or TRASHED");
+    };
   }
 
   private static int pageSize(String value) {

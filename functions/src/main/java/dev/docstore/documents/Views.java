@@ -17,11 +17,16 @@ public final class Views {
     ObjectNode node = NODES.objectNode();
     node.put("documentId", d.documentId());
     node.put("title", d.title());
+    node.put("state", d.state().name());
     node.put("activeVersion", d.activeVersion());
     node.put("latestVersion", d.latestVersion());
     node.put("createdAt", d.createdAt().toString());
     node.put("updatedAt", d.updatedAt().toString());
+    if (d.trashedAt() != null) {
+      node.put("trashedAt", d.trashedAt().toString());
+    }
     node.put("createdBy", d.createdBy());
+    node.put("etag", DocumentEtag.of(d));
     return node;
   }
 

@@ -8,6 +8,7 @@ import dev.docstore.api.Condition;
 import dev.docstore.api.DocstoreException;
 import dev.docstore.failpoints.FailpointException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,8 +23,11 @@ import java.util.Set;
  *     ({@code version_state}), {@code failpoint} when injected, else that of the exception thrown
  *     (its Spanner code as {@code spanner_aborted}, its gRPC code as {@code UNAVAILABLE}, or its
  *     class name)
+ * @param problemMembers the answer's extension members, written by us (a refusal's, such as the
+ *     current etag of a 412); empty otherwise
  */
-public record Failure(Kind kind, Condition condition, String detail, String code) {
+public record Failure(Kind kind, Condition condition, String detail, String code,
+    Map<String, String> problemMembers) {
   public enum Kind {
     /** A {@link DocstoreException}: the request was refused; nothing was applied. */
     REFUSED,
@@ -53,10 +57,10 @@ public record Failure(Kind kind, Condition condition, String detail, String code
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof DocstoreException refused) {
         return new Failure(Kind.REFUSED, refused.condition(), refused.detail(),
-            refused.condition().code());
+            refused.condition().code(), refused.problemMembers());
       }
       if (t instanceof FailpointException) {
-        return new Failure(Kind.INJECTED, Condition.UNAVAILABLE, RETRY, "failpoint");
+        return new Failure(Kind.INJECTED, Condition.UNAVAILABLE, RETRY, "failpoint", Map.of());
       }
     }
     String code = topLevelCode(failure);
@@ -67,10 +71,10 @@ public record Failure(Kind kind, Condition condition, String detail, String code
               && (st.getCode() >= 500 || st.getCode() == 429 || st.isRetryable())
           || t instanceof ApiException gax && gax.isRetryable();
       if (transientCause) {
-        return new Failure(Kind.TRANSIENT, Condition.UNAVAILABLE, RETRY, code);
+        return new Failure(Kind.TRANSIENT, Condition.UNAVAILABLE, RETRY, code, Map.of());
       }
     }
-    return new Failure(Kind.INTERNAL, Condition.INTERNAL, INTERNAL_DETAIL, code);
+    return new Failure(Kind.INTERNAL, Condition.INTERNAL, INTERNAL_DETAIL, code, Map.of());
   }
 
   /** The code of what was thrown, whatever caused it: the Spanner or gRPC code, or the class. */

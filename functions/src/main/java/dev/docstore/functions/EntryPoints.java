@@ -38,6 +38,9 @@ public final class EntryPoints {
       case SET_ACTIVE_VERSION -> SetActiveVersion.class;
       case DELETE_DOCUMENT_VERSION -> DeleteDocumentVersion.class;
       case RESTORE_DOCUMENT_VERSION -> RestoreDocumentVersion.class;
+      case UPDATE_DOCUMENT -> UpdateDocument.class;
+      case DELETE_DOCUMENT -> DeleteDocument.class;
+      case RESTORE_DOCUMENT -> RestoreDocument.class;
       case GET_DOCUMENT -> GetDocument.class;
       case LIST_DOCUMENTS -> ListDocuments.class;
       case GET_VERSION_CONTENT -> GetVersionContent.class;

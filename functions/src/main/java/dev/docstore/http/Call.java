@@ -8,6 +8,7 @@ import dev.docstore.api.InvalidRequest;
 import dev.docstore.api.PayloadTooLarge;
 import dev.docstore.api.UnsupportedMediaType;
 import dev.docstore.idempotency.IdempotencyKey;
+import dev.docstore.input.IfMatch;
 import dev.docstore.input.JsonBody;
 import dev.docstore.input.QueryString;
 import java.io.IOException;
@@ -45,6 +46,10 @@ public final class Call {
 
   public Optional<String> idempotencyKey() {
     return IdempotencyKey.parse(request.getHeaders().get(IdempotencyKey.HEADER));
+  }
+
+  public Optional<IfMatch> ifMatch() {
+    return IfMatch.parse(request.getHeaders().get(IfMatch.HEADER));
   }
 
   /** The JSON body: 415 unless the Content-Type is JSON, 413 past the size bound, else 400. */

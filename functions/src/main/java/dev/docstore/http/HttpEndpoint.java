@@ -157,7 +157,8 @@ public final class HttpEndpoint {
     response.setStatusCode(Problem.status(failure.condition()));
     response.setContentType(Problem.CONTENT_TYPE);
     try (OutputStream out = response.getOutputStream()) {
-      out.write(Problem.body(json, failure.condition(), failure.detail(), requestId));
+      out.write(Problem.body(json, failure.condition(), failure.detail(), requestId,
+          failure.problemMembers()));
     }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.docstore.api.Condition;
+import java.util.Map;
 
 /**
  * RFC 9457 problem details, {@code {type, title, status, detail, code, requestId}}: the one
@@ -21,7 +22,8 @@ final class Problem {
       case UNAUTHENTICATED -> 401;
       case NOT_FOUND -> 404;
       case METHOD_NOT_ALLOWED -> 405;
-      case IDEMPOTENCY_KEY_REUSED, VERSION_IS_ACTIVE, VERSION_STATE -> 409;
+      case IDEMPOTENCY_KEY_REUSED, VERSION_IS_ACTIVE, VERSION_STATE, DOCUMENT_STATE -> 409;
+      case PRECONDITION_FAILED -> 412;
       case PAYLOAD_TOO_LARGE -> 413;
       case UNSUPPORTED_MEDIA_TYPE -> 415;
       case INTERNAL -> 500;
@@ -38,6 +40,8 @@ final class Problem {
       case IDEMPOTENCY_KEY_REUSED -> "Idempotency key reused";
       case VERSION_IS_ACTIVE -> "Version is active";
       case VERSION_STATE -> "Version state conflict";
+      case DOCUMENT_STATE -> "Document state conflict";
+      case PRECONDITION_FAILED -> "Precondition failed";
       case PAYLOAD_TOO_LARGE -> "Payload too large";
       case UNSUPPORTED_MEDIA_TYPE -> "Unsupported media type";
       case INTERNAL -> "Internal error";
@@ -59,12 +63,23 @@ final class Problem {
   }
 
   static byte[] body(ObjectMapper json, Condition condition, String detail, String requestId) {
-    return body(json, condition, status(condition), detail, requestId);
+    return body(json, condition, status(condition), detail, requestId, Map.of());
+  }
+
+  /** As above, with the condition's own extension members (the current etag of a 412). */
+  static byte[] body(ObjectMapper json, Condition condition, String detail, String requestId,
+      Map<String, String> members) {
+    return body(json, condition, status(condition), detail, requestId, members);
   }
 
   /** As above, with the answer's own status when the host's server chose it. */
   static byte[] body(ObjectMapper json, Condition condition, int status, String detail,
       String requestId) {
+    return body(json, condition, status, detail, requestId, Map.of());
+  }
+
+  private static byte[] body(ObjectMapper json, Condition condition, int status, String detail,
+      String requestId, Map<String, String> members) {
     ObjectNode node = json.createObjectNode();
     node.put("type", TYPE_BASE + condition.code());
     node.put("title", title(condition));
@@ -72,6 +87,7 @@ final class Problem {
     node.put("detail", detail);
     node.put("code", condition.code());
     node.put("requestId", requestId);
+    members.forEach(node::put);
     try {
       return json.writeValueAsBytes(node);
     } catch (JsonProcessingException e) {

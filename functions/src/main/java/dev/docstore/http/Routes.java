@@ -1,17 +1,25 @@
 package dev.docstore.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.docstore.api.InvalidRequest;
 import dev.docstore.documents.DocumentReads;
 import dev.docstore.http.HttpEndpoint.Handler;
 import dev.docstore.idempotency.Fingerprint;
+import dev.docstore.input.IfMatch;
 import dev.docstore.input.JsonBody;
 import dev.docstore.outbox.OutboxRelay;
 import dev.docstore.usage.UsageReads;
 import dev.docstore.versions.VersionReads;
 import dev.docstore.write.WriteOperation;
 import dev.docstore.write.WriteRequest;
+import dev.docstore.write.WriteResult;
 import dev.docstore.write.WriteShape;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What each HTTP request means: which query parameters and body an operation takes, and which
@@ -31,32 +39,58 @@ public final class Routes {
   }
 
   /**
-   * Every write: validate the body, fingerprint it, read the key, and run the flow through the
-   * one write shape. Its answer is byte for byte what the idempotency record stores.
+   * Every write: validate the body and the precondition, fingerprint them, read the key, and
+   * run the flow through the one write shape. Its answer is byte for byte what the idempotency
+   * record stores, with the etag of the document it carries in the ETag header.
    */
-  public static <I> Handler write(WriteShape shape, WriteOperation<I> write) {
+  public static <I> Handler write(WriteShape shape, WriteOperation<I> write,
+      ObjectMapper json) {
     return taking(List.of(), call -> {
-      // Body first, then its fingerprint, then the key: the order the 400s are checked in.
+      // Body, precondition, fingerprint, then the key: the order the 400s are checked in.
       JsonBody body = call.jsonBody();
       I input = write.parse(body);
-      String fingerprint = Fingerprint.of(write.operation(), body.raw());
+      Optional<IfMatch> ifMatch = call.ifMatch();
+      if (ifMatch.isPresent() && !write.onExistingDocument()) {
+        throw new InvalidRequest("If-Match applies only to writes on an existing document");
+      }
+      String fingerprint = Fingerprint.of(write.operation(), ifMatch, body.raw());
       WriteRequest request = new WriteRequest(write.operation(), call.caller(),
-          call.requestId(), call.idempotencyKey(), fingerprint);
-      return Reply.write(shape.run(request, write.flow(request, input)));
+          call.requestId(), call.idempotencyKey(), ifMatch, fingerprint);
+      WriteResult result = shape.run(request, write.flow(request, input));
+      return withDocumentEtag(Reply.write(result), json, result.body());
     });
   }
 
-  /** GET ?documentId= → 200 {document, versions: [...]}. */
-  public static Handler getDocument(DocumentReads reads) {
-    return taking(List.of("documentId"), call ->
-        Reply.json(200, reads.getDocument(call.caller(), call.requiredQuery("documentId"))));
+  /**
+   * The ETag of the document an answer carries, read from the answer itself: a replay then
+   * carries the etag its stored body names, the one the first request answered with.
+   */
+  private static Reply withDocumentEtag(Reply reply, ObjectMapper json, String body) {
+    try {
+      JsonNode etag = json.readTree(body).path("document").path("etag");
+      return etag.isTextual() ? reply.withHeader(Reply.ETAG_HEADER, etag.asText()) : reply;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a stored answer is not JSON", e);
+    }
   }
 
-  /** GET ?pageSize=&pageToken= → 200 {documents: [...], nextPageToken?}, newest first. */
+  /** GET ?documentId= → 200 {document, versions: [...]}, with the document's ETag. */
+  public static Handler getDocument(DocumentReads reads) {
+    return taking(List.of("documentId"), call -> {
+      ObjectNode body = reads.getDocument(call.caller(), call.requiredQuery("documentId"));
+      return Reply.json(200, body)
+          .withHeader(Reply.ETAG_HEADER, body.path("document").path("etag").asText());
+    });
+  }
+
+  /**
+   * GET ?pageSize=&pageToken=&state=LIVE|TRASHED → 200 {documents: [...], nextPageToken?},
+   * newest first; the live documents unless the trash is asked for.
+   */
   public static Handler listDocuments(DocumentReads reads) {
-    return taking(List.of("pageSize", "pageToken"), call ->
+    return taking(List.of("pageSize", "pageToken", "state"), call ->
         Reply.json(200, reads.listDocuments(call.caller(), call.query("pageSize"),
-            call.query("pageToken"))));
+            call.query("pageToken"), call.query("state"))));
   }
 
   /** GET ?documentId=&version= → 200 raw bytes, the version's Content-Type, ETag = sha256. */

@@ -8,6 +8,7 @@ import com.google.cloud.spanner.ResultSet;
 import com.google.cloud.spanner.Statement;
 import com.google.cloud.spanner.Struct;
 import com.google.cloud.spanner.Value;
+import dev.docstore.store.DocumentRow.DocumentState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,10 +62,10 @@ public final class DocumentStore {
     return Optional.ofNullable(row).map(VersionRow::from);
   }
 
-  /** A page of the tenant's documents, newest first, after the given position. */
+  /** A page of the tenant's documents in {@code state}, newest first, after the position. */
   public List<DocumentRow> listDocuments(
-      String tenantId, Optional<ListPosition> after, int limit) {
-    String where = "TenantId = @tenantId";
+      String tenantId, DocumentState state, Optional<ListPosition> after, int limit) {
+    String where = "TenantId = @tenantId AND State = @state";
     Statement.Builder builder;
     if (after.isPresent()) {
       where += " AND (CreatedAt < @afterCreatedAt"
@@ -73,9 +74,10 @@ public final class DocumentStore {
     builder =
         Statement.newBuilder(
                 "SELECT " + DocumentRow.COLUMNS
-                    + " FROM Documents@{FORCE_INDEX=DocumentsByCreatedAt} WHERE " + where
+                    + " FROM Documents@{FORCE_INDEX=DocumentsByStateAndCreatedAt} WHERE " + where
                     + " ORDER BY CreatedAt DESC, DocumentId LIMIT @limit")
             .bind("tenantId").to(tenantId)
+            .bind("state").to(state.name())
             .bind("limit").to(limit);
     if (after.isPresent()) {
       builder.bind("afterCreatedAt").to(after.get().createdAt())
@@ -174,21 +176,29 @@ public final class DocumentStore {
         .set("TenantId").to(tenantId)
         .set("DocumentId").to(d.documentId())
         .set("Title").to(d.title())
+        .set("State").to(d.state().name())
         .set("ActiveVersion").to(d.activeVersion())
         .set("LatestVersion").to(d.latestVersion())
+        .set("Revision").to(d.revision())
         .set("CreatedAt").to(d.createdAt())
         .set("UpdatedAt").to(d.updatedAt())
+        .set("TrashedAt").to(d.trashedAt())
         .set("CreatedBy").to(d.createdBy())
         .build();
   }
 
-  public static Mutation updateDocumentPointers(String tenantId, DocumentRow d) {
+  /** Every mutable column of the document: its title, state, pointers and revision. */
+  public static Mutation updateDocument(String tenantId, DocumentRow d) {
     return Mutation.newUpdateBuilder(DOCUMENTS)
         .set("TenantId").to(tenantId)
         .set("DocumentId").to(d.documentId())
+        .set("Title").to(d.title())
+        .set("State").to(d.state().name())
         .set("ActiveVersion").to(d.activeVersion())
         .set("LatestVersion").to(d.latestVersion())
+        .set("Revision").to(d.revision())
         .set("UpdatedAt").to(d.updatedAt())
+        .set("TrashedAt").to(d.trashedAt())
         .build();
   }
 

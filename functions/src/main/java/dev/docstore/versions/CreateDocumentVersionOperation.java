@@ -2,11 +2,10 @@ package dev.docstore.versions;
 
 import com.google.cloud.spanner.Struct;
 import dev.docstore.api.Caller;
-import dev.docstore.api.NotFound;
 import dev.docstore.api.Operation;
 import dev.docstore.api.Outcome;
 import dev.docstore.documents.ContentUpload;
-import dev.docstore.documents.UploadingFlow;
+import dev.docstore.documents.ExistingDocumentFlow;
 import dev.docstore.documents.Views;
 import dev.docstore.input.Content;
 import dev.docstore.input.Fields;
@@ -65,46 +64,50 @@ public final class CreateDocumentVersionOperation
 
   @Override
   public WriteFlow flow(WriteRequest request, Input input) {
-    return new Flow(request.caller(), input, request.idempotencyKey().isEmpty());
+    return new Flow(request, input);
   }
 
-  private final class Flow extends UploadingFlow {
+  private final class Flow extends ExistingDocumentFlow {
     private final Caller caller;
     private final Input input;
     private final boolean dedupeByContent;
+    private final ContentUpload upload;
 
-    Flow(Caller caller, Input input, boolean dedupeByContent) {
-      super(new ContentUpload(content, caller.tenantId(), input.documentId(), input.content()));
-      this.caller = caller;
+    Flow(WriteRequest request, Input input) {
+      super(request, input.documentId());
+      this.caller = request.caller();
       this.input = input;
-      this.dedupeByContent = dedupeByContent;
+      this.dedupeByContent = request.idempotencyKey().isEmpty();
+      this.upload = new ContentUpload(content, caller.tenantId(), input.documentId(),
+          input.content());
     }
 
     @Override
-    public String documentId() {
-      return input.documentId();
+    public void beforeTransaction(WriteLog log) {
+      upload.upload(log);
+    }
+
+    @Override
+    public void afterNoEffect(WriteLog log) {
+      upload.afterNoEffect(log, this::removeOwnUpload);
     }
 
     /**
      * Only unless a live version references it: a concurrent writer of the same bytes may have
      * committed against it meanwhile.
      */
-    @Override
-    protected void removeOwnUpload(WriteLog log) {
+    private void removeOwnUpload(WriteLog log) {
       objects.deleteUnlessReferenced(log, caller.tenantId(), input.documentId(),
           input.content().sha256(), upload.objectName());
     }
 
     @Override
-    public List<Subquery> reads() {
-      return List.of(DocumentStore.documentRow(caller.tenantId(), input.documentId()),
-          DocumentStore.latestVersionRow(caller.tenantId(), input.documentId()));
+    protected List<Subquery> moreReads() {
+      return List.of(DocumentStore.latestVersionRow(caller.tenantId(), input.documentId()));
     }
 
     @Override
-    public Change decide(Struct rows, TxContext tx) {
-      DocumentRow document = DocumentStore.document(rows)
-          .orElseThrow(() -> new NotFound("the document"));
+    protected Change decide(DocumentRow document, Struct rows, TxContext tx) {
       Optional<VersionRow> latest = DocumentStore.latest(rows);
       if (dedupeByContent && latest.isPresent() && changesNothing(document, latest.get())) {
         return Change.dedupe(Views.documentAndVersion(document, latest.get()));
@@ -119,7 +122,7 @@ public final class CreateDocumentVersionOperation
       String tenant = caller.tenantId();
       Change change = Change.of(Outcome.CREATED, Views.documentAndVersion(updated, version),
           List.of(DocumentStore.insertVersion(tenant, version),
-              DocumentStore.updateDocumentPointers(tenant, updated)), number);
+              DocumentStore.updateDocument(tenant, updated)), number);
       if (upload.createdByThisRequest()) {
         return change;
       }

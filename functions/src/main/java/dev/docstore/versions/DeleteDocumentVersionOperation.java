@@ -40,14 +40,13 @@ public final class DeleteDocumentVersionOperation extends VersionTargetOperation
     }
 
     @Override
-    public List<Subquery> reads() {
-      return List.of(DocumentStore.documentRow(tenant, target.documentId()),
+    protected List<Subquery> moreReads() {
+      return List.of(
           DocumentStore.versionsSharingContent(tenant, target.documentId(), target.version()));
     }
 
     @Override
-    public Change decide(Struct rows, TxContext tx) {
-      DocumentRow document = document(rows);
+    protected Change decide(DocumentRow document, Struct rows, TxContext tx) {
       List<VersionRow> sharing = DocumentStore.sharing(rows);
       VersionRow version = version(sharing.stream()
           .filter(v -> v.version() == target.version()).findFirst());
@@ -63,7 +62,7 @@ public final class DeleteDocumentVersionOperation extends VersionTargetOperation
           document.latestVersion(), tx.now());
       Change change = Change.of(Outcome.OK, Views.documentAndVersion(updated, deleted),
           List.of(DocumentStore.updateVersionState(tenant, deleted),
-              DocumentStore.updateDocumentPointers(tenant, updated)), version.version());
+              DocumentStore.updateDocument(tenant, updated)), version.version());
       boolean shared = sharing.stream()
           .anyMatch(v -> v.version() != version.version() && v.live());
       if (shared) {

@@ -72,8 +72,7 @@ public final class RestoreDocumentVersionOperation extends VersionTargetOperatio
     }
 
     @Override
-    public Change decide(Struct rows, TxContext tx) {
-      DocumentRow document = document(rows);
+    protected Change decide(DocumentRow document, Struct rows, TxContext tx) {
       VersionRow version = version(DocumentStore.version(rows));
       if (version.live()) {
         throw new VersionStateConflict("the version is not deleted");
@@ -88,7 +87,7 @@ public final class RestoreDocumentVersionOperation extends VersionTargetOperatio
       long generation = restoredGeneration;
       return Change.of(Outcome.OK, Views.documentAndVersion(updated, restored),
               List.of(DocumentStore.updateVersionState(tenant, restored),
-                  DocumentStore.updateDocumentPointers(tenant, updated)), version.version())
+                  DocumentStore.updateDocument(tenant, updated)), version.version())
           .thenAfterCommit(log -> objects.ensureRestored(log, version.objectName(),
               generation));
     }

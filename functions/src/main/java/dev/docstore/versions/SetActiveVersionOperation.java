@@ -31,8 +31,7 @@ public final class SetActiveVersionOperation extends VersionTargetOperation {
     }
 
     @Override
-    public Change decide(Struct rows, TxContext tx) {
-      DocumentRow document = document(rows);
+    protected Change decide(DocumentRow document, Struct rows, TxContext tx) {
       VersionRow version = version(DocumentStore.version(rows));
       if (!version.live()) {
         throw new VersionStateConflict(
@@ -41,7 +40,7 @@ public final class SetActiveVersionOperation extends VersionTargetOperation {
       DocumentRow updated = document.withVersions(version.version(),
           document.latestVersion(), tx.now());
       return Change.of(Outcome.OK, Views.documentOnly(updated),
-          List.of(DocumentStore.updateDocumentPointers(tenant, updated)), version.version());
+          List.of(DocumentStore.updateDocument(tenant, updated)), version.version());
     }
   }
 }

@@ -5,16 +5,17 @@ import com.google.cloud.spanner.Mutation;
 import dev.docstore.api.Outcome;
 import dev.docstore.api.Step;
 import dev.docstore.logging.WriteLog;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * What a flow decided inside the transaction: the state mutations, the answer, the version the
- * event names, and the step to run after the commit. Building a Change has no effect outside
+ * event names, and the steps to run after the commit. Building a Change has no effect outside
  * Spanner, so the client may build it once per attempt.
  *
- * @param afterCommit run by the write shape once the commit returned, unless the failpoint at
- *     {@code afterCommitStep} (when not null) fires
+ * @param afterCommit run by the write shape, in order, once the commit returned; a step whose
+ *     failpoint fires, or that fails, ends the sequence there, as a crash would
  */
 public record Change(
     Outcome outcome,
@@ -22,13 +23,18 @@ public record Change(
     List<Mutation> mutations,
     Long eventVersion,
     boolean dedupe,
-    Step afterCommitStep,
-    Consumer<WriteLog> afterCommit) {
+    List<AfterCommit> afterCommit) {
+
+  /**
+   * One step after the commit, behind its own failpoint when {@code failpoint} is not null.
+   * Each must be safe to leave undone: whatever it leaves is finished by a later run (the
+   * relay, the next purge) or harmless.
+   */
+  public record AfterCommit(Step failpoint, Consumer<WriteLog> effect) {}
 
   public static Change of(Outcome outcome, ObjectNode body, List<Mutation> mutations,
       Long eventVersion) {
-    return new Change(outcome, body, List.copyOf(mutations), eventVersion, false, null,
-        log -> { });
+    return new Change(outcome, body, List.copyOf(mutations), eventVersion, false, List.of());
   }
 
   /**
@@ -36,15 +42,17 @@ public record Change(
    * (createDocumentVersion's deterministic dedupe).
    */
   public static Change dedupe(ObjectNode body) {
-    return new Change(Outcome.OK, body, List.of(), null, true, null, log -> { });
+    return new Change(Outcome.OK, body, List.of(), null, true, List.of());
   }
 
   public Change thenAfterCommit(Consumer<WriteLog> effect) {
-    return new Change(outcome, body, mutations, eventVersion, dedupe, null, effect);
+    return thenAfterCommit(null, effect);
   }
 
-  /** An after-commit step behind its own failpoint, which skips it when it fires. */
+  /** An after-commit step behind its own failpoint, which skips it (and those after) when it fires. */
   public Change thenAfterCommit(Step failpoint, Consumer<WriteLog> effect) {
-    return new Change(outcome, body, mutations, eventVersion, dedupe, failpoint, effect);
+    List<AfterCommit> steps = new ArrayList<>(afterCommit);
+    steps.add(new AfterCommit(failpoint, effect));
+    return new Change(outcome, body, mutations, eventVersion, dedupe, List.copyOf(steps));
   }
 }

@@ -15,6 +15,14 @@ public interface WriteOperation<I> {
   /** Validates the body: a 4xx before any I/O. */
   I parse(JsonBody body);
 
+  /**
+   * Whether the write acts on an existing document, and so takes {@code If-Match}. A write that
+   * creates one (createDocument) has no current etag to match: the header is a 400 there.
+   */
+  default boolean onExistingDocument() {
+    return true;
+  }
+
   /** The flow of one request. */
   WriteFlow flow(WriteRequest request, I input);
 }

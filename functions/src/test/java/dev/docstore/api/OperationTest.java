@@ -22,6 +22,9 @@ class OperationTest {
             "POST setActiveVersion version.activated",
             "POST deleteDocumentVersion version.deleted",
             "POST restoreDocumentVersion version.restored",
+            "POST updateDocument document.updated",
+            "POST deleteDocument document.trashed",
+            "POST restoreDocument document.restored",
             "GET getDocument", "GET listDocuments", "GET getVersionContent", "GET getUsage",
             "POST publishOutbox", "POST analyticsSubscriber"),
         Arrays.stream(Operation.values()).map(op -> op.method() + " " + op.functionName()
