@@ -286,20 +286,21 @@ class DocumentLifecycleTest {
     Set<String> seen = new HashSet<>();
     seen.add(etag(t, id));
     assertEquals(etag(t, id), etag(t, id), "a read changes nothing");
-    List<Api.Response> writes = List.of(
-        STACK.api().post(CREATE_DOCUMENT_VERSION).tenant(t)
+    List<java.util.function.Supplier<Api.Response>> writes = List.of(
+        () -> STACK.api().post(CREATE_DOCUMENT_VERSION).tenant(t)
             .json(Map.of("documentId", id, "content", "two", "activate", false)).send(),
-        STACK.api().post(SET_ACTIVE_VERSION).tenant(t)
+        () -> STACK.api().post(SET_ACTIVE_VERSION).tenant(t)
             .json(Map.of("documentId", id, "version", 2)).send(),
-        STACK.api().post(DELETE_DOCUMENT_VERSION).tenant(t)
+        () -> STACK.api().post(DELETE_DOCUMENT_VERSION).tenant(t)
             .json(Map.of("documentId", id, "version", 1)).send(),
-        STACK.api().post(RESTORE_DOCUMENT_VERSION).tenant(t)
+        () -> STACK.api().post(RESTORE_DOCUMENT_VERSION).tenant(t)
             .json(Map.of("documentId", id, "version", 1)).send(),
-        rename(t, id, "Renamed"),
-        rename(t, id, "Renamed"),
-        onDocument(DELETE_DOCUMENT, t, id),
-        onDocument(RESTORE_DOCUMENT, t, id));
-    for (Api.Response w : writes) {
+        () -> rename(t, id, "Renamed"),
+        () -> rename(t, id, "Renamed"),
+        () -> onDocument(DELETE_DOCUMENT, t, id),
+        () -> onDocument(RESTORE_DOCUMENT, t, id));
+    for (java.util.function.Supplier<Api.Response> write : writes) {
+      Api.Response w = write.get();
       assertTrue(w.ok(), w.toString());
       assertTrue(seen.add(w.json().at("/document/etag").asText()), "a new etag: " + w);
       assertEquals(w.json().at("/document/etag").asText(), etag(t, id));
@@ -346,7 +347,8 @@ class DocumentLifecycleTest {
           .json(Map.of("documentId", id, "content", "v" + v, "activate", false)).send()
           .status());
     }
-    for (int round = 0; round < 2; round++) {
+    for (int n = 0; n < 2; n++) {
+      int round = n;
       String etag = etag(t, id);
       long activatedBefore = activations(t);
       String census = STACK.rows().census(t);
@@ -378,7 +380,8 @@ class DocumentLifecycleTest {
   @Test
   void concurrentTrashAndVersionWritesEndConsistent() throws Exception {
     String t = "trash-race";
-    for (int round = 0; round < 3; round++) {
+    for (int n = 0; n < 3; n++) {
+      int round = n;
       String id = create(t);
       List<Api.Response> responses = CreateDocumentTest.parallel(9, i -> i == 4
           ? STACK.api().post(DELETE_DOCUMENT).tenant(t).key("trash-" + round)
