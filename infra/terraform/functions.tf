@@ -12,6 +12,7 @@ locals {
     deleteDocumentVersion  = { entry_point = "dev.docstore.functions.DeleteDocumentVersion", trigger = "http", public = true }
     restoreDocumentVersion = { entry_point = "dev.docstore.functions.RestoreDocumentVersion", trigger = "http", public = true }
     getDocument            = { entry_point = "dev.docstore.functions.GetDocument", trigger = "http", public = true }
+    listVersions           = { entry_point = "dev.docstore.functions.ListVersions", trigger = "http", public = true }
     listDocuments          = { entry_point = "dev.docstore.functions.ListDocuments", trigger = "http", public = true }
     getVersionContent      = { entry_point = "dev.docstore.functions.GetVersionContent", trigger = "http", public = true }
     getUsage               = { entry_point = "dev.docstore.functions.GetUsage", trigger = "http", public = true }

@@ -26,6 +26,7 @@ public enum Operation {
   RESTORE_DOCUMENT_VERSION("restoreDocumentVersion", Trigger.HTTP_PUBLIC, "POST",
       "version.restored"),
   GET_DOCUMENT("getDocument", Trigger.HTTP_PUBLIC, "GET", null),
+  LIST_VERSIONS("listVersions", Trigger.HTTP_PUBLIC, "GET", null),
   LIST_DOCUMENTS("listDocuments", Trigger.HTTP_PUBLIC, "GET", null),
   GET_VERSION_CONTENT("getVersionContent", Trigger.HTTP_PUBLIC, "GET", null),
   GET_USAGE("getUsage", Trigger.HTTP_PUBLIC, "GET", null),

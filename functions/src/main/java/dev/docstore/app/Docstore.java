@@ -184,6 +184,7 @@ public final class Docstore implements AutoCloseable {
       case RESTORE_DOCUMENT_VERSION -> write(op,
           new RestoreDocumentVersionOperation(documents.get(), content.get(), objects.get()));
       case GET_DOCUMENT -> Routes.getDocument(new DocumentReads(documents.get()));
+      case LIST_VERSIONS -> Routes.listVersions(new DocumentReads(documents.get()));
       case LIST_DOCUMENTS -> Routes.listDocuments(new DocumentReads(documents.get()));
       case GET_VERSION_CONTENT ->
           Routes.getVersionContent(new VersionReads(documents.get(), content.get()));

@@ -39,6 +39,7 @@ public final class EntryPoints {
       case DELETE_DOCUMENT_VERSION -> DeleteDocumentVersion.class;
       case RESTORE_DOCUMENT_VERSION -> RestoreDocumentVersion.class;
       case GET_DOCUMENT -> GetDocument.class;
+      case LIST_VERSIONS -> ListVersions.class;
       case LIST_DOCUMENTS -> ListDocuments.class;
       case GET_VERSION_CONTENT -> GetVersionContent.class;
       case GET_USAGE -> GetUsage.class;

@@ -46,10 +46,17 @@ public final class Routes {
     });
   }
 
-  /** GET ?documentId= → 200 {document, versions: [...]}. */
+  /** GET ?documentId= → 200 {document, versions: [...], versionsNextPageToken?}. */
   public static Handler getDocument(DocumentReads reads) {
     return taking(List.of("documentId"), call ->
         Reply.json(200, reads.getDocument(call.caller(), call.requiredQuery("documentId"))));
+  }
+
+  /** GET ?documentId=&pageSize=&pageToken= → 200 {versions: [...], nextPageToken?}, ascending. */
+  public static Handler listVersions(DocumentReads reads) {
+    return taking(List.of("documentId", "pageSize", "pageToken"), call ->
+        Reply.json(200, reads.listVersions(call.caller(), call.requiredQuery("documentId"),
+            call.query("pageSize"), call.query("pageToken"))));
   }
 
   /** GET ?pageSize=&pageToken= → 200 {documents: [...], nextPageToken?}, newest first. */

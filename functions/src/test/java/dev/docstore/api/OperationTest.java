@@ -22,7 +22,8 @@ class OperationTest {
             "POST setActiveVersion version.activated",
             "POST deleteDocumentVersion version.deleted",
             "POST restoreDocumentVersion version.restored",
-            "GET getDocument", "GET listDocuments", "GET getVersionContent", "GET getUsage",
+            "GET getDocument", "GET listVersions", "GET listDocuments", "GET getVersionContent",
+            "GET getUsage",
             "POST publishOutbox", "POST analyticsSubscriber"),
         Arrays.stream(Operation.values()).map(op -> op.method() + " " + op.functionName()
             + (op.isWrite() ? " " + op.eventType() : "")).toList());
