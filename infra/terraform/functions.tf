@@ -15,6 +15,7 @@ locals {
     deleteDocument         = { entry_point = "dev.docstore.functions.DeleteDocument", trigger = "http", public = true }
     restoreDocument        = { entry_point = "dev.docstore.functions.RestoreDocument", trigger = "http", public = true }
     getDocument            = { entry_point = "dev.docstore.functions.GetDocument", trigger = "http", public = true }
+    listVersions           = { entry_point = "dev.docstore.functions.ListVersions", trigger = "http", public = true }
     listDocuments          = { entry_point = "dev.docstore.functions.ListDocuments", trigger = "http", public = true }
     getVersionContent      = { entry_point = "dev.docstore.functions.GetVersionContent", trigger = "http", public = true }
     getUsage               = { entry_point = "dev.docstore.functions.GetUsage", trigger = "http", public = true }

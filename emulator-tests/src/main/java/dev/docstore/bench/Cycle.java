@@ -7,6 +7,7 @@ import static dev.docstore.api.Operation.GET_DOCUMENT;
 import static dev.docstore.api.Operation.GET_USAGE;
 import static dev.docstore.api.Operation.GET_VERSION_CONTENT;
 import static dev.docstore.api.Operation.LIST_DOCUMENTS;
+import static dev.docstore.api.Operation.LIST_VERSIONS;
 import static dev.docstore.api.Operation.RESTORE_DOCUMENT_VERSION;
 import static dev.docstore.api.Operation.SET_ACTIVE_VERSION;
 
@@ -30,8 +31,8 @@ final class Cycle {
   /** Every write of the catalog, in its order, which is the order a cycle sends them in. */
   static final List<String> WRITES = Arrays.stream(Operation.values())
       .filter(Operation::isWrite).map(Operation::functionName).toList();
-  static final List<String> READS = Stream.of(GET_DOCUMENT, LIST_DOCUMENTS, GET_VERSION_CONTENT,
-      GET_USAGE).map(Operation::functionName).toList();
+  static final List<String> READS = Stream.of(GET_DOCUMENT, LIST_VERSIONS, LIST_DOCUMENTS,
+      GET_VERSION_CONTENT, GET_USAGE).map(Operation::functionName).toList();
 
   private final BenchClient client;
   private final Recorder recorder;
@@ -72,6 +73,7 @@ final class Cycle {
     }
     String today = LocalDate.now(ZoneOffset.UTC).toString();
     read(GET_DOCUMENT, "documentId=" + doc);
+    read(LIST_VERSIONS, "documentId=" + doc);
     read(LIST_DOCUMENTS, "pageSize=20");
     read(GET_VERSION_CONTENT, "documentId=" + doc + "&version=1");
     read(GET_USAGE, "from=" + today + "&to=" + today);

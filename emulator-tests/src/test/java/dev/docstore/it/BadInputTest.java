@@ -147,6 +147,7 @@ class BadInputTest {
     String id = WriteScenario.SET_ACTIVE_VERSION.prepare(STACK.api(), tenant).documentId();
     String query = switch (op) {
       case GET_DOCUMENT -> "documentId=" + id;
+      case LIST_VERSIONS -> "documentId=" + id + "&pageSize=1";
       case LIST_DOCUMENTS, PUBLISH_OUTBOX -> "";
       case GET_VERSION_CONTENT -> "documentId=" + id + "&version=1";
       case GET_USAGE -> "from=2026-01-01&to=2026-01-31";

@@ -7,6 +7,7 @@ import static dev.docstore.api.Operation.GET_DOCUMENT;
 import static dev.docstore.api.Operation.GET_USAGE;
 import static dev.docstore.api.Operation.GET_VERSION_CONTENT;
 import static dev.docstore.api.Operation.LIST_DOCUMENTS;
+import static dev.docstore.api.Operation.LIST_VERSIONS;
 import static dev.docstore.api.Operation.RESTORE_DOCUMENT_VERSION;
 import static dev.docstore.api.Operation.SET_ACTIVE_VERSION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -95,6 +96,8 @@ class CrossTenantTest {
     return switch (function) {
       case GET_DOCUMENT -> api.get(function).tenant(tenant).query("documentId=" + documentId)
           .send();
+      case LIST_VERSIONS -> api.get(function).tenant(tenant)
+          .query("documentId=" + documentId + "&pageSize=" + version).send();
       case GET_VERSION_CONTENT -> api.get(function).tenant(tenant)
           .query("documentId=" + documentId + "&version=" + version).send();
       case CREATE_DOCUMENT_VERSION -> api.post(function).tenant(tenant).key("guess-" + version)
@@ -107,7 +110,7 @@ class CrossTenantTest {
   @Test
   void everyFunctionAnswersAnotherTenantsIdsLikeMissingOnesAndChangesNothing() {
     String before = snapshotOfA();
-    List<Operation> functions = List.of(GET_DOCUMENT, GET_VERSION_CONTENT,
+    List<Operation> functions = List.of(GET_DOCUMENT, LIST_VERSIONS, GET_VERSION_CONTENT,
         CREATE_DOCUMENT_VERSION, SET_ACTIVE_VERSION, DELETE_DOCUMENT_VERSION,
         RESTORE_DOCUMENT_VERSION);
     for (Operation function : functions) {

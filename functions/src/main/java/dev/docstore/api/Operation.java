@@ -29,6 +29,7 @@ public enum Operation {
   DELETE_DOCUMENT("deleteDocument", Trigger.HTTP_PUBLIC, "POST", "document.trashed"),
   RESTORE_DOCUMENT("restoreDocument", Trigger.HTTP_PUBLIC, "POST", "document.restored"),
   GET_DOCUMENT("getDocument", Trigger.HTTP_PUBLIC, "GET", null),
+  LIST_VERSIONS("listVersions", Trigger.HTTP_PUBLIC, "GET", null),
   LIST_DOCUMENTS("listDocuments", Trigger.HTTP_PUBLIC, "GET", null),
   GET_VERSION_CONTENT("getVersionContent", Trigger.HTTP_PUBLIC, "GET", null),
   GET_USAGE("getUsage", Trigger.HTTP_PUBLIC, "GET", null),

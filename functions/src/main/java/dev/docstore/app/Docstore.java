@@ -190,6 +190,7 @@ public final class Docstore implements AutoCloseable {
       case DELETE_DOCUMENT -> write(op, new DeleteDocumentOperation());
       case RESTORE_DOCUMENT -> write(op, new RestoreDocumentOperation());
       case GET_DOCUMENT -> Routes.getDocument(new DocumentReads(documents.get()));
+      case LIST_VERSIONS -> Routes.listVersions(new DocumentReads(documents.get()));
       case LIST_DOCUMENTS -> Routes.listDocuments(new DocumentReads(documents.get()));
       case GET_VERSION_CONTENT ->
           Routes.getVersionContent(new VersionReads(documents.get(), content.get()));

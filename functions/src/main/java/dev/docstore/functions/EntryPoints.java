@@ -42,6 +42,7 @@ public final class EntryPoints {
       case DELETE_DOCUMENT -> DeleteDocument.class;
       case RESTORE_DOCUMENT -> RestoreDocument.class;
       case GET_DOCUMENT -> GetDocument.class;
+      case LIST_VERSIONS -> ListVersions.class;
       case LIST_DOCUMENTS -> ListDocuments.class;
       case GET_VERSION_CONTENT -> GetVersionContent.class;
       case GET_USAGE -> GetUsage.class;

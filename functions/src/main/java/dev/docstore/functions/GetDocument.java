@@ -7,7 +7,7 @@ import dev.docstore.api.Operation;
 import dev.docstore.app.Docstore;
 import java.io.IOException;
 
-/** GET ?documentId= → 200 {document, versions: [...]}. */
+/** GET ?documentId= → 200 {document, versions: [...], versionsNextPageToken?}. */
 public final class GetDocument implements HttpFunction {
   private final Docstore docstore = Docstore.shared();
 

@@ -74,13 +74,23 @@ public final class Routes {
     }
   }
 
-  /** GET ?documentId= → 200 {document, versions: [...]}, with the document's ETag. */
+  /**
+   * GET ?documentId= → 200 {document, versions: [...], versionsNextPageToken?}, with the
+   * document's ETag.
+   */
   public static Handler getDocument(DocumentReads reads) {
     return taking(List.of("documentId"), call -> {
       ObjectNode body = reads.getDocument(call.caller(), call.requiredQuery("documentId"));
       return Reply.json(200, body)
           .withHeader(Reply.ETAG_HEADER, body.path("document").path("etag").asText());
     });
+  }
+
+  /** GET ?documentId=&pageSize=&pageToken= → 200 {versions: [...], nextPageToken?}, ascending. */
+  public static Handler listVersions(DocumentReads reads) {
+    return taking(List.of("documentId", "pageSize", "pageToken"), call ->
+        Reply.json(200, reads.listVersions(call.caller(), call.requiredQuery("documentId"),
+            call.query("pageSize"), call.query("pageToken"))));
   }
 
   /**

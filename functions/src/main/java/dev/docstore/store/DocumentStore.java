@@ -31,17 +31,25 @@ public final class DocumentStore {
 
   // ---- single-use reads (no lock, no transaction) ----
 
-  /** The document with all its versions in ascending number, in one round trip. */
-  public Optional<DocumentWithVersions> getDocument(String tenantId, String documentId) {
+  /**
+   * The document with at most {@code limit} of its versions numbered above {@code afterVersion},
+   * in ascending number, in one round trip: the document's row answers whether it exists, its
+   * ARRAY subquery the page of versions.
+   */
+  public Optional<DocumentWithVersions> getDocument(String tenantId, String documentId,
+      long afterVersion, int limit) {
     Statement statement =
         Statement.newBuilder(
                 "SELECT " + DocumentRow.COLUMNS + ", ARRAY(SELECT AS STRUCT "
                     + VersionRow.COLUMNS + " FROM DocumentVersions v"
                     + " WHERE v.TenantId = @tenantId AND v.DocumentId = @documentId"
-                    + " ORDER BY v.Version) AS Versions"
+                    + " AND v.Version > @afterVersion"
+                    + " ORDER BY v.Version LIMIT @limit) AS Versions"
                     + " FROM Documents WHERE TenantId = @tenantId AND DocumentId = @documentId")
             .bind("tenantId").to(tenantId)
             .bind("documentId").to(documentId)
+            .bind("afterVersion").to(afterVersion)
+            .bind("limit").to(limit)
             .build();
     try (ResultSet rs = db.singleUse().executeQuery(statement)) {
       if (!rs.next()) {

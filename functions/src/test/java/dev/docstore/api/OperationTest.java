@@ -25,7 +25,8 @@ class OperationTest {
             "POST updateDocument document.updated",
             "POST deleteDocument document.trashed",
             "POST restoreDocument document.restored",
-            "GET getDocument", "GET listDocuments", "GET getVersionContent", "GET getUsage",
+            "GET getDocument", "GET listVersions", "GET listDocuments", "GET getVersionContent",
+            "GET getUsage",
             "POST publishOutbox", "POST analyticsSubscriber"),
         Arrays.stream(Operation.values()).map(op -> op.method() + " " + op.functionName()
             + (op.isWrite() ? " " + op.eventType() : "")).toList());
