@@ -14,6 +14,7 @@ public enum Condition {
   VERSION_STATE("version_state"),
   PAYLOAD_TOO_LARGE("payload_too_large"),
   UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
+  RANGE_NOT_SATISFIABLE("range_not_satisfiable"),
   UNAVAILABLE("unavailable"),
   /** A bug: no exception names it, it is what an unclassified failure becomes. */
   INTERNAL("internal");

@@ -24,6 +24,7 @@ final class Problem {
       case IDEMPOTENCY_KEY_REUSED, VERSION_IS_ACTIVE, VERSION_STATE -> 409;
       case PAYLOAD_TOO_LARGE -> 413;
       case UNSUPPORTED_MEDIA_TYPE -> 415;
+      case RANGE_NOT_SATISFIABLE -> 416;
       case INTERNAL -> 500;
       case UNAVAILABLE -> 503;
     };
@@ -40,6 +41,7 @@ final class Problem {
       case VERSION_STATE -> "Version state conflict";
       case PAYLOAD_TOO_LARGE -> "Payload too large";
       case UNSUPPORTED_MEDIA_TYPE -> "Unsupported media type";
+      case RANGE_NOT_SATISFIABLE -> "Range not satisfiable";
       case INTERNAL -> "Internal error";
       case UNAVAILABLE -> "Service unavailable";
     };
