@@ -59,14 +59,14 @@ public final class Routes {
             call.query("pageToken"))));
   }
 
-  /** GET ?documentId=&version= → 200 raw bytes, the version's Content-Type, ETag = sha256. */
+  /**
+   * GET ?documentId=&version= → 200 raw bytes, the version's Content-Type, ETag = sha256; 304,
+   * 206 or 416 for conditional and ranged requests ({@link ContentReply}).
+   */
   public static Handler getVersionContent(VersionReads reads) {
-    return taking(List.of("documentId", "version"), call -> {
-      VersionReads.VersionContent content = reads.getVersionContent(call.caller(),
-          call.requiredQuery("documentId"), call.requiredQuery("version"));
-      return Reply.bytes(content.contentType(), content.bytes())
-          .withHeader(Reply.ETAG_HEADER, "\"" + content.sha256() + "\"");
-    });
+    return taking(List.of("documentId", "version"), call ->
+        ContentReply.of(call, reads.getVersionContent(call.caller(),
+            call.requiredQuery("documentId"), call.requiredQuery("version"))));
   }
 
   /** GET ?from=YYYY-MM-DD&to=YYYY-MM-DD → 200 {days: [{day, operation, count}]}. */
