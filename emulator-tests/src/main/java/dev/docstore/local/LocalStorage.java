@@ -1,5 +1,6 @@
 package dev.docstore.local;
 
+import com.google.cloud.ReadChannel;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
@@ -18,7 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * google-cloud-nio's in-memory {@code LocalStorageHelper}, adapted where it falls short of GCS
  * (docs/EMULATORS.md): every call is serialised (the helper is not thread-safe), a does-not-exist
  * precondition on an existing object fails with 412 as GCS does, each object gets a generation,
- * and deletes are kept as soft-deleted generations so that {@code restore} works.
+ * deletes are kept as soft-deleted generations so that {@code restore} works, and a read
+ * channel's reads are serialised with every other call (its ranged downloads reach the helper's
+ * store long after {@code reader} returned).
  *
  * <p>Production code sees only the {@link Storage} interface; this is for tests and ./run-local.
  */
@@ -64,6 +67,9 @@ public final class LocalStorage {
       }
       if (name.equals("restore") && a.length >= 1 && a[0] instanceof BlobId id) {
         return restore(id);
+      }
+      if (name.equals("reader")) {
+        return serialised((ReadChannel) call(method, a));
       }
       if (name.equals("readAllBytes") && a.length >= 1 && a[0] instanceof BlobId id) {
         if (delegate.get(BlobId.of(id.getBucket(), id.getName())) == null) {
@@ -116,6 +122,20 @@ public final class LocalStorage {
       liveGenerations.put(key(plain), id.getGeneration());
       softDeleted.remove(key(plain) + "#" + id.getGeneration());
       return withGeneration(delegate.get(plain));
+    }
+
+    /** The channel, each of whose calls holds this handler's lock as every Storage call does. */
+    private ReadChannel serialised(ReadChannel channel) {
+      return (ReadChannel) Proxy.newProxyInstance(ReadChannel.class.getClassLoader(),
+          new Class<?>[] {ReadChannel.class}, (proxy, method, args) -> {
+            synchronized (this) {
+              try {
+                return method.invoke(channel, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            }
+          });
     }
 
     private Blob withGeneration(Blob blob) {

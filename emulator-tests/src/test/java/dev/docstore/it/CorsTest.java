@@ -2,6 +2,7 @@ package dev.docstore.it;
 
 import static dev.docstore.api.Operation.CREATE_DOCUMENT;
 import static dev.docstore.api.Operation.GET_DOCUMENT;
+import static dev.docstore.api.Operation.GET_VERSION_CONTENT;
 import static dev.docstore.api.Operation.LIST_DOCUMENTS;
 import static dev.docstore.api.Operation.PUBLISH_OUTBOX;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,7 +45,7 @@ class CorsTest {
     assertEquals(entry.method(), r.header("Access-Control-Allow-Methods"));
     String allowed = r.header("Access-Control-Allow-Headers");
     for (String header : new String[] {"Authorization", "Content-Type", "Idempotency-Key",
-        "X-Request-Id"}) {
+        "X-Request-Id", "If-None-Match", "If-Match", "Range", "If-Range"}) {
       assertTrue(allowed.contains(header), header + " in " + allowed);
     }
     assertTrue(r.header("Vary").contains("Origin"));
@@ -75,6 +76,26 @@ class CorsTest {
     assertEquals(400, error.status());
     assertEquals("http://localhost:5173", error.header("Access-Control-Allow-Origin"),
         "errors are readable by the page too");
+  }
+
+  @Test
+  void aPageCanReadARangeOfContentAndItsHeaders() {
+    Api.Response created = STACK.api().post(CREATE_DOCUMENT).tenant("cors")
+        .json(Map.of("title", "t", "content", "0123456789")).send();
+    assertEquals(201, created.status(), created.toString());
+    Api.Response r = STACK.api().get(GET_VERSION_CONTENT).tenant("cors").header("Origin", APP)
+        .query("documentId=" + created.json().at("/document/documentId").asText()
+            + "&version=1")
+        .header("Range", "bytes=2-3").send();
+    assertEquals(206, r.status(), r.toString());
+    assertEquals(APP, r.header("Access-Control-Allow-Origin"));
+    String exposed = r.header("Access-Control-Expose-Headers");
+    for (String header : new String[] {"ETag", "Content-Range", "Accept-Ranges",
+        "Content-Disposition", "X-Request-Id"}) {
+      assertTrue(exposed.contains(header), header + " in " + exposed);
+    }
+    assertEquals("Authorization, X-Tenant-Id, X-User-Id, Origin", r.header("Vary"),
+        "one Vary: the credentials the content is cached for, and the origin");
   }
 
   @Test

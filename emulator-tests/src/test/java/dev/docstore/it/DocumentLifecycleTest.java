@@ -246,6 +246,32 @@ class DocumentLifecycleTest {
   }
 
   @Test
+  void getDocumentAnswers304WhileTheCallersCopyIsCurrent() {
+    String t = "if-none-match";
+    String id = create(t);
+    String etag = etag(t, id);
+    Api.Response same = STACK.api().get(GET_DOCUMENT).tenant(t).query("documentId=" + id)
+        .header("If-None-Match", etag).send();
+    assertEquals(304, same.status(), same.toString());
+    assertEquals(0, same.body().length);
+    assertEquals(etag, same.header("ETag"));
+    assertEquals("private, no-cache", same.header("Cache-Control"));
+    assertEquals(304, STACK.api().get(GET_DOCUMENT).tenant(t).query("documentId=" + id)
+        .header("If-None-Match", "\"other\", W/" + etag).send().status(), "weak comparison");
+    assertEquals(304, STACK.api().get(GET_DOCUMENT).tenant(t).query("documentId=" + id)
+        .header("If-None-Match", "*").send().status());
+    assertEquals(200, rename(t, id, "Changed").status());
+    Api.Response changed = STACK.api().get(GET_DOCUMENT).tenant(t).query("documentId=" + id)
+        .header("If-None-Match", etag).send();
+    assertEquals(200, changed.status(), changed.toString());
+    assertEquals("Changed", changed.json().at("/document/title").asText());
+    assertNotEquals(etag, changed.header("ETag"));
+    // Another tenant's document is 404 whatever the precondition: a 304 would reveal it.
+    BadInputTest.assertProblem(STACK.api().get(GET_DOCUMENT).tenant("someone-else")
+        .query("documentId=" + id).header("If-None-Match", "*").send(), 404, "not_found");
+  }
+
+  @Test
   void ifMatchStarAndAListContainingTheEtagMatch() {
     String t = "if-match-any";
     String id = create(t);

@@ -202,12 +202,45 @@ class OpenApiContractTest {
     assertTrue(typo.getMessage().contains("operationid"), typo.getMessage());
   }
 
+  /** The headers of a 200 of getVersionContent, with its content type. */
+  private static Map<String, String> contentHeaders(String contentType) {
+    Map<String, String> headers = new java.util.HashMap<>(Map.of("X-Request-Id", "req-1",
+        "Cache-Control", "private, max-age=31536000, immutable",
+        "Vary", "Authorization, X-Tenant-Id, X-User-Id, Origin", "ETag", "\"" + SHA + "\"",
+        "Accept-Ranges", "bytes", "Content-Disposition", "inline",
+        "X-Content-Type-Options", "nosniff", "Content-Security-Policy", "sandbox"));
+    headers.put("Content-Type", contentType);
+    return headers;
+  }
+
+  private static OpenApiContract.Exchange content(int status, Map<String, String> headers,
+      byte[] body) {
+    return new OpenApiContract.Exchange("GET", "/getVersionContent",
+        "documentId=" + ID + "&version=1", DEV, null, status, headers, body);
+  }
+
   @Test
   void rawContentPassesWithItsEtag() {
-    Map<String, String> headers = Map.of("X-Request-Id", "req-1", "Cache-Control", "no-store",
-        "Content-Type", "image/png", "ETag", "\"" + SHA + "\"");
-    assertEquals(List.of(), CONTRACT.violations(new OpenApiContract.Exchange("GET",
-        "/getVersionContent", "documentId=" + ID + "&version=1", DEV, null, 200, headers,
+    assertEquals(List.of(), CONTRACT.violations(content(200, contentHeaders("image/png"),
         new byte[] {(byte) 0x89, 'P', 'N', 'G'})));
+  }
+
+  @Test
+  void contentThatCachesCouldShareOrBrowsersCouldRunFails() {
+    byte[] png = {(byte) 0x89, 'P', 'N', 'G'};
+    Map<String, String> noStore = contentHeaders("image/png");
+    noStore.put("Cache-Control", "no-store");
+    assertEquals(1, CONTRACT.violations(content(200, noStore, png)).size());
+    Map<String, String> shared = contentHeaders("image/png");
+    shared.put("Vary", "Origin");
+    assertEquals(1, CONTRACT.violations(content(200, shared, png)).size());
+    Map<String, String> sniffable = contentHeaders("image/png");
+    sniffable.remove("X-Content-Type-Options");
+    assertEquals(1, CONTRACT.violations(content(200, sniffable, png)).size());
+    Map<String, String> partial = contentHeaders("image/png");
+    assertEquals(1, CONTRACT.violations(content(206, partial, png)).size(),
+        "a 206 without Content-Range");
+    partial.put("Content-Range", "bytes 0-3/10");
+    assertEquals(List.of(), CONTRACT.violations(content(206, partial, png)));
   }
 }

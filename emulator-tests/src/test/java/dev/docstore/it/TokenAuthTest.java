@@ -1,6 +1,7 @@
 package dev.docstore.it;
 
 import static dev.docstore.api.Operation.CREATE_DOCUMENT;
+import static dev.docstore.api.Operation.GET_VERSION_CONTENT;
 import static dev.docstore.api.Operation.LIST_DOCUMENTS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -141,5 +142,20 @@ class TokenAuthTest {
     BadInputTest.assertProblem(r, 401, "unauthenticated");
     assertEquals("Documents=0 DocumentVersions=0 IdempotencyRecords=0 AnalyticsOutbox=0"
         + " DailyApiUsage=0 ProcessedEvents=0", STACK.rows().census(VICTIM));
+  }
+
+  @Test
+  void contentKeptByABrowserVariesOnTheTokenAndNotOnDevHeaders() {
+    String token = "Bearer " + KEY.sign(claims("content-owner").build());
+    Api.Response created = STACK.api().post(CREATE_DOCUMENT).tenant(null)
+        .header("Authorization", token).json(Map.of("title", "cached", "content", "x")).send();
+    assertEquals(201, created.status(), created.toString());
+    Api.Response content = STACK.api().get(GET_VERSION_CONTENT).tenant(null)
+        .header("Authorization", token)
+        .query("documentId=" + created.json().at("/document/documentId").asText()
+            + "&version=1").send();
+    assertEquals(200, content.status(), content.toString());
+    assertEquals("private, max-age=31536000, immutable", content.header("Cache-Control"));
+    assertEquals("Authorization, Origin", content.header("Vary"));
   }
 }

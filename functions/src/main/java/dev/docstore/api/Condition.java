@@ -16,6 +16,7 @@ public enum Condition {
   PRECONDITION_FAILED("precondition_failed"),
   PAYLOAD_TOO_LARGE("payload_too_large"),
   UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
+  RANGE_NOT_SATISFIABLE("range_not_satisfiable"),
   UNAVAILABLE("unavailable"),
   /** A bug: no exception names it, it is what an unclassified failure becomes. */
   INTERNAL("internal");

@@ -23,11 +23,12 @@ import java.util.Set;
  *     ({@code version_state}), {@code failpoint} when injected, else that of the exception thrown
  *     (its Spanner code as {@code spanner_aborted}, its gRPC code as {@code UNAVAILABLE}, or its
  *     class name)
- * @param problemMembers the answer's extension members, written by us (a refusal's, such as the
- *     current etag of a 412); empty otherwise
+ * @param refusal the exception that refused the request when the kind is {@link Kind#REFUSED},
+ *     however deep in the cause chain it was found, for what its answer states beside the
+ *     problem (the method allowed, the content's length); null for every other kind
  */
 public record Failure(Kind kind, Condition condition, String detail, String code,
-    Map<String, String> problemMembers) {
+    DocstoreException refusal) {
   public enum Kind {
     /** A {@link DocstoreException}: the request was refused; nothing was applied. */
     REFUSED,
@@ -46,6 +47,11 @@ public record Failure(Kind kind, Condition condition, String detail, String code
   private static final Set<ErrorCode> TRANSIENT_SPANNER = Set.of(ErrorCode.UNAVAILABLE,
       ErrorCode.DEADLINE_EXCEEDED, ErrorCode.RESOURCE_EXHAUSTED, ErrorCode.ABORTED);
 
+  /** The answer's extension members (the current etag of a 412); empty unless refused. */
+  public Map<String, String> problemMembers() {
+    return refusal == null ? Map.of() : refusal.problemMembers();
+  }
+
   /** Whether the write this failure ended certainly applied nothing of its request. */
   public boolean nothingApplied() {
     return kind == Kind.REFUSED || kind == Kind.INJECTED;
@@ -57,10 +63,10 @@ public record Failure(Kind kind, Condition condition, String detail, String code
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof DocstoreException refused) {
         return new Failure(Kind.REFUSED, refused.condition(), refused.detail(),
-            refused.condition().code(), refused.problemMembers());
+            refused.condition().code(), refused);
       }
       if (t instanceof FailpointException) {
-        return new Failure(Kind.INJECTED, Condition.UNAVAILABLE, RETRY, "failpoint", Map.of());
+        return new Failure(Kind.INJECTED, Condition.UNAVAILABLE, RETRY, "failpoint", null);
       }
     }
     String code = topLevelCode(failure);
@@ -71,10 +77,10 @@ public record Failure(Kind kind, Condition condition, String detail, String code
               && (st.getCode() >= 500 || st.getCode() == 429 || st.isRetryable())
           || t instanceof ApiException gax && gax.isRetryable();
       if (transientCause) {
-        return new Failure(Kind.TRANSIENT, Condition.UNAVAILABLE, RETRY, code, Map.of());
+        return new Failure(Kind.TRANSIENT, Condition.UNAVAILABLE, RETRY, code, null);
       }
     }
-    return new Failure(Kind.INTERNAL, Condition.INTERNAL, INTERNAL_DETAIL, code, Map.of());
+    return new Failure(Kind.INTERNAL, Condition.INTERNAL, INTERNAL_DETAIL, code, null);
   }
 
   /** The code of what was thrown, whatever caused it: the Spanner or gRPC code, or the class. */

@@ -115,6 +115,12 @@ public final class Call {
     return request.getFirstHeader(name);
   }
 
+  /** Every field line of the header {@code name}, in the order sent; empty when absent. */
+  public List<String> headers(String name) {
+    List<String> lines = request.getHeaders().get(name);
+    return lines == null ? List.of() : List.copyOf(lines);
+  }
+
   private byte[] readBody() {
     try (InputStream in = request.getInputStream()) {
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));

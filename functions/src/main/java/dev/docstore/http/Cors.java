@@ -12,12 +12,17 @@ import java.util.Optional;
  * gets no CORS headers at all, so the browser refuses to hand the response to its page.
  */
 final class Cors {
+  /** If-Match is the precondition of writes; the rest are getVersionContent's. */
   static final String ALLOWED_HEADERS = String.join(", ", "Authorization", "Content-Type",
-      IdempotencyKey.HEADER, HttpEndpoint.REQUEST_ID_HEADER);
+      IdempotencyKey.HEADER, HttpEndpoint.REQUEST_ID_HEADER, ContentReply.IF_NONE_MATCH,
+      "If-Match", ContentReply.RANGE, ContentReply.IF_RANGE);
   static final String DEV_HEADERS =
       ", " + DevAuthenticator.TENANT_HEADER + ", " + DevAuthenticator.USER_HEADER;
   static final String EXPOSED_HEADERS = String.join(", ", Reply.REPLAYED_HEADER,
-      HttpEndpoint.REQUEST_ID_HEADER, Reply.ETAG_HEADER);
+      HttpEndpoint.REQUEST_ID_HEADER, Reply.ETAG_HEADER, ContentReply.CONTENT_RANGE,
+      ContentReply.ACCEPT_RANGES, ContentReply.CONTENT_DISPOSITION);
+  /** What every answer of a CORS function varies on, beside what the answer itself does. */
+  static final String VARY = "Origin";
   private static final String MAX_AGE_SECONDS = "600";
 
   private final List<String> allowedOrigins;
@@ -38,7 +43,7 @@ final class Cors {
 
   /** Answers a preflight: 204, with the CORS grant only for an allowed origin. */
   void preflight(HttpRequest request, HttpResponse response, String method) {
-    response.appendHeader("Vary", "Origin");
+    response.appendHeader(HttpEndpoint.VARY, VARY);
     allowedOrigin(request).ifPresent(origin -> {
       response.appendHeader("Access-Control-Allow-Origin", origin);
       response.appendHeader("Access-Control-Allow-Methods", method);
@@ -48,9 +53,11 @@ final class Cors {
     response.setStatusCode(204);
   }
 
-  /** On an actual request: let an allowed origin's page read the answer and its headers. */
+  /**
+   * On an actual request: let an allowed origin's page read the answer and its headers. The
+   * answer must also vary on {@link #VARY}, which the endpoint folds into its one Vary.
+   */
   void decorate(HttpRequest request, HttpResponse response) {
-    response.appendHeader("Vary", "Origin");
     allowedOrigin(request).ifPresent(origin -> {
       response.appendHeader("Access-Control-Allow-Origin", origin);
       response.appendHeader("Access-Control-Expose-Headers", EXPOSED_HEADERS);

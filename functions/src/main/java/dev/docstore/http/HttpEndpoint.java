@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import dev.docstore.api.Caller;
+import dev.docstore.api.DocstoreException;
 import dev.docstore.api.MethodNotAllowed;
 import dev.docstore.api.Operation;
+import dev.docstore.api.RangeNotSatisfiable;
 import dev.docstore.api.Unauthenticated;
 import dev.docstore.auth.Authenticator;
 import dev.docstore.failure.Failure;
@@ -14,6 +16,8 @@ import dev.docstore.logging.LogFields;
 import dev.docstore.logging.TraceContext;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -25,7 +29,9 @@ import org.slf4j.MDC;
 /**
  * One HTTP function: request id, trace, method, credentials, the handler, and the answer. Every
  * failure, ours or an SDK's, becomes problem+json through {@link Failure} and {@link Problem}:
- * no exception text ever reaches a response. Built by {@link HttpEndpoints}.
+ * no exception text ever reaches a response. Every answer is {@code Cache-Control: no-store}
+ * unless its {@link Reply} lets caches keep it, and then it varies on the credential headers.
+ * Built by {@link HttpEndpoints}.
  */
 public final class HttpEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger("docstore.http");
@@ -33,6 +39,7 @@ public final class HttpEndpoint {
   static final String REQUEST_ID_HEADER = "X-Request-Id";
   static final String CACHE_CONTROL = "Cache-Control";
   static final String NO_STORE = "no-store";
+  static final String VARY = "Vary";
 
   /** Null for the answer to a path no function serves: any method, no operation. */
   private final Operation operation;
@@ -42,17 +49,20 @@ public final class HttpEndpoint {
   private final Authenticator authenticator;
   /** Null for a background function: browsers never call it. */
   private final Cors cors;
+  /** The headers credentials travel in: what an answer a cache may keep varies on. */
+  private final List<String> credentialHeaders;
   private final ObjectMapper json;
   private final long maxBodyBytes;
   private final String projectId;
 
   HttpEndpoint(Operation operation, Supplier<Handler> handler, Authenticator authenticator,
-      Cors cors,
+      Cors cors, List<String> credentialHeaders,
       ObjectMapper json, long maxBodyBytes, String projectId) {
     this.operation = operation;
     this.handler = handler;
     this.authenticator = authenticator;
     this.cors = cors;
+    this.credentialHeaders = List.copyOf(credentialHeaders);
     this.json = json;
     this.maxBodyBytes = maxBodyBytes;
     this.projectId = projectId;
@@ -85,21 +95,17 @@ public final class HttpEndpoint {
           MDC.put(LogFields.TRACE_SAMPLED, Boolean.toString(trace.sampled()));
         });
     response.appendHeader(REQUEST_ID_HEADER, requestId);
-    // Every answer is per caller (or an error about this request): never cache one.
-    response.appendHeader(CACHE_CONTROL, NO_STORE);
-    if (cors != null) {
-      if (Cors.isPreflight(request)) {
-        cors.preflight(request, response, operation.method());
-        MDC.clear();
-        return;
-      }
-      cors.decorate(request, response);
+    if (cors != null && Cors.isPreflight(request)) {
+      response.appendHeader(CACHE_CONTROL, NO_STORE);
+      cors.preflight(request, response, operation.method());
+      MDC.clear();
+      return;
     }
     try {
       Reply reply = dispatch(request, requestId);
-      write(response, reply, body(reply));
+      write(request, response, reply, body(reply));
     } catch (RuntimeException e) {
-      fail(response, e, requestId);
+      fail(request, response, e, requestId);
     } finally {
       MDC.clear();
     }
@@ -129,31 +135,62 @@ public final class HttpEndpoint {
     }
   }
 
-  private void write(HttpResponse response, Reply reply, byte[] body) throws IOException {
+  private void write(HttpRequest request, HttpResponse response, Reply reply, byte[] body)
+      throws IOException {
     response.setStatusCode(reply.status());
-    response.setContentType(reply.contentType());
+    if (reply.contentType() != null) {
+      response.setContentType(reply.contentType());
+    }
     reply.headers().forEach(response::appendHeader);
+    if (reply.cacheable()) {
+      // A cache may keep it, and it is one caller's: never hand it to other credentials.
+      varyAndCors(request, response, credentialHeaders);
+    } else {
+      // Every other answer is per caller, or an error about this request: never cache one.
+      response.appendHeader(CACHE_CONTROL, NO_STORE);
+      varyAndCors(request, response, List.of());
+    }
     try (OutputStream out = response.getOutputStream()) {
       out.write(body);
     }
   }
 
-  private void fail(HttpResponse response, RuntimeException e, String requestId)
-      throws IOException {
+  /**
+   * One {@code Vary} for the whole answer: the request headers it depends on, and {@code Origin}
+   * with the CORS headers for a frontend function.
+   */
+  private void varyAndCors(HttpRequest request, HttpResponse response, List<String> on) {
+    List<String> vary = new ArrayList<>(on);
+    if (cors != null) {
+      cors.decorate(request, response);
+      vary.add(Cors.VARY);
+    }
+    if (!vary.isEmpty()) {
+      response.appendHeader(VARY, String.join(", ", vary));
+    }
+  }
+
+  private void fail(HttpRequest request, HttpResponse response, RuntimeException e,
+      String requestId) throws IOException {
     Failure failure = Failure.of(e);
     switch (failure.kind()) {
       case REFUSED -> {
-        if (e instanceof Unauthenticated unauthenticated) {
+        DocstoreException refusal = failure.refusal();
+        if (refusal instanceof Unauthenticated unauthenticated) {
           LOG.info("unauthenticated: {}", unauthenticated.reason());
           response.appendHeader("WWW-Authenticate", "Bearer");
-        } else if (e instanceof MethodNotAllowed notAllowed) {
+        } else if (refusal instanceof MethodNotAllowed notAllowed) {
           response.appendHeader("Allow", notAllowed.allowed());
+        } else if (refusal instanceof RangeNotSatisfiable range) {
+          response.appendHeader(ContentReply.CONTENT_RANGE, ByteRange.unsatisfied(range.length()));
         }
       }
       case INTERNAL -> LOG.error("unhandled error", e);
       case TRANSIENT, INJECTED ->
           LOG.warn("dependency unavailable: {}", e.getClass().getSimpleName());
     }
+    response.appendHeader(CACHE_CONTROL, NO_STORE);
+    varyAndCors(request, response, List.of());
     response.setStatusCode(Problem.status(failure.condition()));
     response.setContentType(Problem.CONTENT_TYPE);
     try (OutputStream out = response.getOutputStream()) {

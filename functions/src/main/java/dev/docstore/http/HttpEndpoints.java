@@ -5,8 +5,10 @@ import dev.docstore.api.Condition;
 import dev.docstore.api.NotFound;
 import dev.docstore.api.Operation;
 import dev.docstore.auth.Authenticator;
+import dev.docstore.auth.DevAuthenticator;
 import dev.docstore.config.Config;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -19,13 +21,16 @@ import java.util.function.Supplier;
 public final class HttpEndpoints {
   private final Authenticator authenticator;
   private final Cors cors;
+  private final List<String> credentialHeaders;
   private final ObjectMapper json;
   private final long maxBodyBytes;
   private final String projectId;
 
   public HttpEndpoints(Config config, Authenticator authenticator, ObjectMapper json) {
     this.authenticator = authenticator;
-    this.cors = new Cors(config.allowedOrigins(), config.authMode() == Config.AuthMode.DEV);
+    boolean devAuth = config.authMode() == Config.AuthMode.DEV;
+    this.cors = new Cors(config.allowedOrigins(), devAuth);
+    this.credentialHeaders = credentialHeaders(devAuth);
     this.json = json;
     // base64 grows content by 4/3, JSON escapes can grow text further; decoded content is
     // checked against MAX_CONTENT_BYTES precisely by the operation.
@@ -33,14 +38,24 @@ public final class HttpEndpoints {
     this.projectId = config.projectId();
   }
 
+  /**
+   * The headers a caller's credentials travel in: Authorization, and under dev auth also
+   * X-Tenant-Id and X-User-Id. An answer a cache may keep varies on them.
+   */
+  static List<String> credentialHeaders(boolean devAuth) {
+    return devAuth
+        ? List.of("Authorization", DevAuthenticator.TENANT_HEADER, DevAuthenticator.USER_HEADER)
+        : List.of("Authorization");
+  }
+
   /** The endpoint of {@code operation}; its handler is built on first use. */
   public HttpEndpoint endpoint(Operation operation, Supplier<HttpEndpoint.Handler> handler) {
     return switch (operation.trigger()) {
-      case HTTP_PUBLIC -> new HttpEndpoint(operation, handler, authenticator, cors, json,
-          maxBodyBytes, projectId);
+      case HTTP_PUBLIC -> new HttpEndpoint(operation, handler, authenticator, cors,
+          credentialHeaders, json, maxBodyBytes, projectId);
       // In production only IAM lets the caller (Cloud Scheduler's service account) in.
-      case HTTP_PRIVATE -> new HttpEndpoint(operation, handler, null, null, json, maxBodyBytes,
-          projectId);
+      case HTTP_PRIVATE -> new HttpEndpoint(operation, handler, null, null, List.of(), json,
+          maxBodyBytes, projectId);
       case CLOUD_EVENT -> throw new IllegalArgumentException(
           operation.functionName() + " is not an HTTP function");
     };
@@ -80,6 +95,7 @@ public final class HttpEndpoints {
     HttpEndpoint.Handler notFound = call -> {
       throw NotFound.path();
     };
-    return new HttpEndpoint(null, () -> notFound, null, null, json, maxBodyBytes, projectId);
+    return new HttpEndpoint(null, () -> notFound, null, null, List.of(), json, maxBodyBytes,
+        projectId);
   }
 }

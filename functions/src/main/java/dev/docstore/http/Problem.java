@@ -26,6 +26,7 @@ final class Problem {
       case PRECONDITION_FAILED -> 412;
       case PAYLOAD_TOO_LARGE -> 413;
       case UNSUPPORTED_MEDIA_TYPE -> 415;
+      case RANGE_NOT_SATISFIABLE -> 416;
       case INTERNAL -> 500;
       case UNAVAILABLE -> 503;
     };
@@ -44,6 +45,7 @@ final class Problem {
       case PRECONDITION_FAILED -> "Precondition failed";
       case PAYLOAD_TOO_LARGE -> "Payload too large";
       case UNSUPPORTED_MEDIA_TYPE -> "Unsupported media type";
+      case RANGE_NOT_SATISFIABLE -> "Range not satisfiable";
       case INTERNAL -> "Internal error";
       case UNAVAILABLE -> "Service unavailable";
     };

@@ -9,6 +9,7 @@ import dev.docstore.api.InvalidRequest;
 import dev.docstore.documents.DocumentReads;
 import dev.docstore.http.HttpEndpoint.Handler;
 import dev.docstore.idempotency.Fingerprint;
+import dev.docstore.input.EntityTags;
 import dev.docstore.input.IfMatch;
 import dev.docstore.input.JsonBody;
 import dev.docstore.outbox.OutboxRelay;
@@ -28,6 +29,8 @@ import java.util.Optional;
  * name (400) before it does anything else.
  */
 public final class Routes {
+  static final String DOCUMENT_CACHE_CONTROL = "private, no-cache";
+
   private Routes() {}
 
   /** A route that takes exactly the query parameters {@code names} (none: an empty list). */
@@ -76,13 +79,16 @@ public final class Routes {
 
   /**
    * GET ?documentId= → 200 {document, versions: [...], versionsNextPageToken?}, with the
-   * document's ETag.
+   * document's ETag; 304 when If-None-Match names it. The caller's browser may keep the answer
+   * but must revalidate it (no-cache), which then costs one read and no body.
    */
   public static Handler getDocument(DocumentReads reads) {
     return taking(List.of("documentId"), call -> {
       ObjectNode body = reads.getDocument(call.caller(), call.requiredQuery("documentId"));
-      return Reply.json(200, body)
-          .withHeader(Reply.ETAG_HEADER, body.path("document").path("etag").asText());
+      String etag = body.path("document").path("etag").asText();
+      Reply reply = EntityTags.noneMatchNames(call.headers(ContentReply.IF_NONE_MATCH), etag)
+          ? Reply.notModified() : Reply.json(200, body);
+      return reply.withHeader(Reply.ETAG_HEADER, etag).cachedAs(DOCUMENT_CACHE_CONTROL);
     });
   }
 
@@ -103,14 +109,14 @@ public final class Routes {
             call.query("pageToken"), call.query("state"))));
   }
 
-  /** GET ?documentId=&version= → 200 raw bytes, the version's Content-Type, ETag = sha256. */
+  /**
+   * GET ?documentId=&version= → 200 raw bytes, the version's Content-Type, ETag = sha256; 304,
+   * 206 or 416 for conditional and ranged requests ({@link ContentReply}).
+   */
   public static Handler getVersionContent(VersionReads reads) {
-    return taking(List.of("documentId", "version"), call -> {
-      VersionReads.VersionContent content = reads.getVersionContent(call.caller(),
-          call.requiredQuery("documentId"), call.requiredQuery("version"));
-      return Reply.bytes(content.contentType(), content.bytes())
-          .withHeader(Reply.ETAG_HEADER, "\"" + content.sha256() + "\"");
-    });
+    return taking(List.of("documentId", "version"), call ->
+        ContentReply.of(call, reads.getVersionContent(call.caller(),
+            call.requiredQuery("documentId"), call.requiredQuery("version"))));
   }
 
   /** GET ?from=YYYY-MM-DD&to=YYYY-MM-DD → 200 {days: [{day, operation, count}]}. */

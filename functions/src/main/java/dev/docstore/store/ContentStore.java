@@ -1,10 +1,14 @@
 package dev.docstore.store;
 
+import com.google.cloud.ReadChannel;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
@@ -64,11 +68,44 @@ public final class ContentStore {
     try {
       return Optional.of(storage.readAllBytes(BlobId.of(bucket, objectName)));
     } catch (StorageException e) {
-      if (e.getCode() == 404) {
+      if (e.getCode() == NOT_FOUND) {
         return Optional.empty();
       }
       throw e;
     }
+  }
+
+  /**
+   * The {@code length} bytes of the object from {@code offset}, downloaded as one ranged read
+   * (seek and limit of a read channel), so a range of large content costs only its own bytes.
+   * Empty when no such object exists.
+   *
+   * @throws IllegalStateException when the object ends before the range does
+   */
+  public Optional<byte[]> read(String objectName, long offset, int length) {
+    ByteBuffer bytes = ByteBuffer.allocate(length);
+    try (ReadChannel channel = storage.reader(BlobId.of(bucket, objectName))) {
+      channel.seek(offset);
+      channel.limit(offset + length);
+      while (bytes.hasRemaining() && channel.read(bytes) >= 0) {
+        // A blocking channel reads at least one byte per call until its end.
+      }
+    } catch (IOException e) {
+      // The channel reports a failed download as an IOException around the StorageException.
+      if (e.getCause() instanceof StorageException se && se.getCode() == NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw new UncheckedIOException(e);
+    } catch (StorageException e) {
+      if (e.getCode() == NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    if (bytes.hasRemaining()) {
+      throw new IllegalStateException("the object ends before the range does");
+    }
+    return Optional.of(bytes.array());
   }
 
   /**

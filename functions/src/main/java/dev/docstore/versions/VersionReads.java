@@ -7,7 +7,10 @@ import dev.docstore.store.ContentStore;
 import dev.docstore.store.DocumentStore;
 import dev.docstore.store.VersionRow;
 
-/** getVersionContent: one single-use read of the version row, then the object's bytes. */
+/**
+ * getVersionContent: one single-use read of the version row, which says all a conditional or
+ * ranged request needs (sha256, length, type); the object's bytes are read only when served.
+ */
 public final class VersionReads {
   private final DocumentStore documents;
   private final ContentStore content;
@@ -17,19 +20,13 @@ public final class VersionReads {
     this.content = content;
   }
 
-  /** A live version's bytes. A deleted version, like a missing one, is 404. */
+  /** A live version's content, not read yet. A deleted version, like a missing one, is 404. */
   public VersionContent getVersionContent(Caller caller, String documentId, String version) {
     VersionRow row = documents
         .getVersion(caller.tenantId(), Fields.documentId(documentId), Fields.version(version))
         .filter(VersionRow::live)
         .orElseThrow(() -> new NotFound("the version"));
-    // A live version whose object is missing breaks an invariant: a 500, never a 404, which
-    // would tell the client the version does not exist.
-    byte[] bytes = content.read(row.objectName())
-        .orElseThrow(() -> new IllegalStateException("a live version's object is missing"));
-    return new VersionContent(bytes, row.contentType(), row.contentSha256());
+    return new VersionContent(content, row.objectName(), row.contentType(),
+        row.contentSha256(), row.contentLength());
   }
-
-  /** What getVersionContent serves: the bytes, their media type and their SHA-256. */
-  public record VersionContent(byte[] bytes, String contentType, String sha256) {}
 }

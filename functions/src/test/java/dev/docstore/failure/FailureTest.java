@@ -2,6 +2,8 @@ package dev.docstore.failure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.spanner.ErrorCode;
@@ -9,6 +11,7 @@ import com.google.cloud.spanner.SpannerExceptionFactory;
 import com.google.cloud.storage.StorageException;
 import dev.docstore.api.Condition;
 import dev.docstore.api.NotFound;
+import dev.docstore.api.RangeNotSatisfiable;
 import dev.docstore.api.VersionStateConflict;
 import dev.docstore.failpoints.FailpointException;
 import dev.docstore.failure.Failure.Kind;
@@ -25,6 +28,18 @@ class FailureTest {
     assertEquals("the version is not deleted", f.detail());
     assertEquals("version_state", f.code());
     assertTrue(f.nothingApplied());
+  }
+
+  @Test
+  void aRefusalIsKeptForWhatItsAnswerStatesHoweverDeepItWasFound() {
+    RangeNotSatisfiable refusal = new RangeNotSatisfiable(12);
+    Failure f = Failure.of(new IllegalStateException("outer", SpannerExceptionFactory
+        .newSpannerException(ErrorCode.UNKNOWN, "wrapped", refusal)));
+    assertEquals(Condition.RANGE_NOT_SATISFIABLE, f.condition());
+    assertSame(refusal, f.refusal());
+    assertEquals(12, ((RangeNotSatisfiable) f.refusal()).length());
+    assertNull(Failure.of(new StorageException(503, "backend")).refusal());
+    assertNull(Failure.of(new IllegalStateException("bug")).refusal());
   }
 
   @Test

@@ -50,7 +50,7 @@ class IfMatchTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"", "abc", "\"a", "a\"", "\"a\"b\"", "\"a\" \"b\"", "*, \"a\"",
-      "\"caf\u00e9\"", "\"a b\"", ",", "W/abc"})
+      "\"a b\"", ",", "W/abc"})
   void anythingElseIsA400(String value) {
     assertThrows(InvalidRequest.class, () -> IfMatch.parse(List.of(value)));
   }
