@@ -2,14 +2,17 @@ package dev.docstore.it;
 
 import static dev.docstore.api.Operation.CREATE_DOCUMENT;
 import static dev.docstore.api.Operation.CREATE_DOCUMENT_VERSION;
+import static dev.docstore.api.Operation.DELETE_DOCUMENT;
 import static dev.docstore.api.Operation.DELETE_DOCUMENT_VERSION;
 import static dev.docstore.api.Operation.GET_DOCUMENT;
 import static dev.docstore.api.Operation.GET_USAGE;
 import static dev.docstore.api.Operation.GET_VERSION_CONTENT;
 import static dev.docstore.api.Operation.LIST_DOCUMENTS;
 import static dev.docstore.api.Operation.LIST_VERSIONS;
+import static dev.docstore.api.Operation.RESTORE_DOCUMENT;
 import static dev.docstore.api.Operation.RESTORE_DOCUMENT_VERSION;
 import static dev.docstore.api.Operation.SET_ACTIVE_VERSION;
+import static dev.docstore.api.Operation.UPDATE_DOCUMENT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -102,6 +105,14 @@ class CrossTenantTest {
           .query("documentId=" + documentId + "&version=" + version).send();
       case CREATE_DOCUMENT_VERSION -> api.post(function).tenant(tenant).key("guess-" + version)
           .json(Map.of("documentId", documentId, "content", "b was here")).send();
+      // If-Match is checked only once the document is found: a 412 would reveal it.
+      case UPDATE_DOCUMENT -> api.post(function).tenant(tenant).header("If-Match", "*")
+          .key("guess-rename-" + version)
+          .json(Map.of("documentId", documentId, "title", "b was here")).send();
+      case DELETE_DOCUMENT, RESTORE_DOCUMENT -> api.post(function).tenant(tenant)
+          .header("If-Match", "\"guess-" + version + "\"")
+          .key("guess-" + function.functionName() + version)
+          .json(Map.of("documentId", documentId)).send();
       default -> api.post(function).tenant(tenant).key("guess-" + function.functionName() + version)
           .json(Map.of("documentId", documentId, "version", version)).send();
     };
@@ -112,7 +123,7 @@ class CrossTenantTest {
     String before = snapshotOfA();
     List<Operation> functions = List.of(GET_DOCUMENT, LIST_VERSIONS, GET_VERSION_CONTENT,
         CREATE_DOCUMENT_VERSION, SET_ACTIVE_VERSION, DELETE_DOCUMENT_VERSION,
-        RESTORE_DOCUMENT_VERSION);
+        RESTORE_DOCUMENT_VERSION, UPDATE_DOCUMENT, DELETE_DOCUMENT, RESTORE_DOCUMENT);
     for (Operation function : functions) {
       for (long version : new long[] {1, 2, 3, 99}) {
         Api.Response guessed = call(function, B, docA, version);
@@ -134,6 +145,8 @@ class CrossTenantTest {
     }
     JsonNode list = STACK.api().get(LIST_DOCUMENTS).tenant(B).send().json();
     assertEquals(1, list.get("documents").size());
+    assertEquals(0, STACK.api().get(LIST_DOCUMENTS).tenant(B).query("state=TRASHED").send()
+        .json().get("documents").size());
     assertEquals("B's", list.at("/documents/0/title").asText());
     String today = LocalDate.now(ZoneOffset.UTC).toString();
     JsonNode usageB = STACK.api().get(GET_USAGE).tenant(B)
