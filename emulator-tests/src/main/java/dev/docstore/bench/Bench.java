@@ -3,6 +3,7 @@ package dev.docstore.bench;
 import static dev.docstore.api.Operation.CREATE_DOCUMENT;
 import static dev.docstore.api.Operation.CREATE_DOCUMENT_VERSION;
 import static dev.docstore.api.Operation.GET_DOCUMENT;
+import static dev.docstore.api.Operation.UPDATE_DOCUMENT;
 
 import dev.docstore.app.ClientCounters;
 import dev.docstore.local.Emulators;
@@ -148,6 +149,15 @@ public final class Bench {
       rpcFigure(op + "_replay", recorder.rpcCalls(op, Recorder.REPLAY), 2);
       rpcFigure(op + "_nokey", recorder.rpcCalls(op, Recorder.NO_KEY), null);
     }
+    // A keyed write under If-Match: the etag is checked on the document row the transaction
+    // reads anyway, so it costs no round trip.
+    String guarded = UPDATE_DOCUMENT.functionName();
+    List<String> ifMatch = recorder.rpcCalls(guarded, Recorder.IF_MATCH);
+    report.exactly(RPCS, "rpcs_" + guarded + "_ifmatch_first_transaction",
+        RpcCounter.transactional(ifMatch).size(), "rpcs", 2, "begin + commit of the write");
+    rpcFigure(guarded + "_ifmatch_first", ifMatch, 2);
+    rpcFigure(guarded + "_ifmatch_replay", recorder.rpcCalls(guarded, Recorder.IF_MATCH_REPLAY),
+        2);
     for (String op : Cycle.READS) {
       rpcFigure(op, recorder.rpcCalls(op, Recorder.READ), 1);
     }

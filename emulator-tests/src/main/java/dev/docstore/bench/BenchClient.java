@@ -24,7 +24,17 @@ final class BenchClient {
 
   /** POSTs {@code body} as JSON to the write, with {@code key} unless it is null. */
   Response post(Operation write, String tenant, String key, Map<String, Object> body) {
-    return send(client.post(write.functionName()).tenant(tenant).key(key).json(body));
+    return post(write, tenant, key, null, body);
+  }
+
+  /** As {@link #post(Operation, String, String, Map)}, with If-Match unless it is null. */
+  Response post(Operation write, String tenant, String key, String ifMatch,
+      Map<String, Object> body) {
+    Request request = client.post(write.functionName()).tenant(tenant).key(key);
+    if (ifMatch != null) {
+      request.header("If-Match", ifMatch);
+    }
+    return send(request.json(body));
   }
 
   Response get(Operation read, String tenant, String query) {

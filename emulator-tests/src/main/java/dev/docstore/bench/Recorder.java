@@ -17,6 +17,9 @@ final class Recorder {
   static final String NO_KEY = "nokey";
   static final String REPLAY = "replay";
   static final String READ = "read";
+  /** A keyed write sent with If-Match (the etag the cycle last saw), and its replay. */
+  static final String IF_MATCH = "ifmatch";
+  static final String IF_MATCH_REPLAY = "ifmatch_replay";
 
   private final Map<String, Samples> samples = new ConcurrentHashMap<>();
   private final Map<String, List<String>> rpcCalls = new ConcurrentHashMap<>();

@@ -76,4 +76,11 @@ class BenchLogicTest {
     assertThrows(IllegalArgumentException.class,
         () -> Bench.Options.parse(new String[] {"--bogus=1"}));
   }
+
+  @Test
+  void aCycleSendsEveryTenantWriteOfTheCatalog() {
+    assertEquals(List.of("createDocument", "createDocumentVersion", "setActiveVersion",
+        "deleteDocumentVersion", "restoreDocumentVersion", "updateDocument", "deleteDocument",
+        "restoreDocument"), Cycle.WRITES);
+  }
 }

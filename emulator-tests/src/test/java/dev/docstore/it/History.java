@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class History {
   public static final Set<String> WRITES = Set.of("createDocument", "createDocumentVersion",
-      "setActiveVersion", "deleteDocumentVersion", "restoreDocumentVersion");
+      "setActiveVersion", "deleteDocumentVersion", "restoreDocumentVersion", "updateDocument",
+      "deleteDocument", "restoreDocument");
 
   private final long origin;
   private final AtomicLong seq = new AtomicLong();
@@ -51,7 +52,9 @@ public final class History {
     public final String requestId;
     /** The JSON body for writes, the query for reads. */
     public final String payload;
-    /** sha256 of the function plus the payload: equal for a same-payload retry. */
+    /** The If-Match header sent, or null: part of the request, as the fingerprint takes it. */
+    public final String ifMatch;
+    /** sha256 of the function, the payload and If-Match: equal for a same-payload retry. */
     public final String payloadHash;
     public final String documentId;
     public final Long version;
@@ -75,6 +78,13 @@ public final class History {
     public Entry(long seq, int client, String tenant, String function, String key,
         String requestId, String payload, String documentId, Long version, String contentSha256,
         boolean crossTenant, String note, long startNanos) {
+      this(seq, client, tenant, function, key, requestId, payload, null, documentId, version,
+          contentSha256, crossTenant, note, startNanos);
+    }
+
+    public Entry(long seq, int client, String tenant, String function, String key,
+        String requestId, String payload, String ifMatch, String documentId, Long version,
+        String contentSha256, boolean crossTenant, String note, long startNanos) {
       this.seq = seq;
       this.client = client;
       this.tenant = tenant;
@@ -82,8 +92,10 @@ public final class History {
       this.key = key;
       this.requestId = requestId;
       this.payload = payload;
-      this.payloadHash = Sha256.hex(
-          (function + "\n" + payload).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      this.ifMatch = ifMatch;
+      this.payloadHash = Sha256.hex((function + "\n" + payload
+          + (ifMatch == null ? "" : "\nIf-Match: " + ifMatch))
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
       this.documentId = documentId;
       this.version = version;
       this.contentSha256 = contentSha256;
@@ -174,6 +186,9 @@ public final class History {
       out.append(" key=").append(e.key);
     }
     out.append(" req=").append(e.requestId);
+    if (e.ifMatch != null) {
+      out.append(" If-Match=").append(e.ifMatch);
+    }
     if (e.crossTenant) {
       out.append(" CROSS-TENANT");
     }

@@ -26,7 +26,12 @@ import java.util.stream.Collectors;
  * write (4xx, 5xx) and every replay left nothing; no row comes from nowhere; version numbers per
  * document are contiguous 1..n and never allocated twice; every tenant saw only its own data;
  * and, after the relay and the deliveries, usage equals the committed writes per
- * tenant/day/operation.
+ * tenant/day/operation. The document lifecycle, from each document's commit order (its outbox
+ * rows in commit-timestamp order, one per committed write, since every write on a document
+ * locks and bumps its row): no write but a restore committed while the document was in the
+ * trash; a write sent with If-Match committed only on the etag it named; a 412 wrote nothing;
+ * every commit changed the etag; the title is the last committed rename's and the state the
+ * last committed trash or restore's.
  *
  * <p>Not a violation: a 409 {@code version_state} or {@code version_is_active}, or a 404 on a
  * version that raced with a concurrent write. The checker keeps no model of which request
@@ -47,11 +52,18 @@ public final class HistoryChecker {
   public static final String ISOLATION = "tenant-isolation";
   public static final String EXISTING = "existing-not-404";
   public static final String USAGE = "usage-equals-commits";
+  public static final String TRASH_READ_ONLY = "trash-read-only";
+  public static final String IF_MATCH_HELD = "if-match-held";
+  public static final String PRECONDITION_NOTHING = "412-wrote-nothing";
+  public static final String ETAG_CHANGES = "etag-changes-every-commit";
+  public static final String FINAL_TITLE = "title-is-last-rename";
+  public static final String FINAL_STATE = "state-is-last-trash-or-restore";
 
   /** The checks, most telling first: the order of a report. */
   static final List<String> ORDER = List.of(SINGLE_EFFECT, EFFECT_PRESENT, LEFT_NOTHING,
-      REPLAY_IDENTICAL, RETRY_REPLAYS, KEY_REUSED, CONTIGUOUS, ISOLATION, USAGE, FROM_NOWHERE,
-      EXISTING, INVARIANTS, INTERNAL, CONTRACT);
+      TRASH_READ_ONLY, IF_MATCH_HELD, PRECONDITION_NOTHING, REPLAY_IDENTICAL, RETRY_REPLAYS,
+      KEY_REUSED, CONTIGUOUS, FINAL_STATE, FINAL_TITLE, ETAG_CHANGES, ISOLATION, USAGE,
+      FROM_NOWHERE, EXISTING, INVARIANTS, INTERNAL, CONTRACT);
 
   public record Violation(String check, String message, List<History.Entry> requests) {}
 
@@ -67,6 +79,19 @@ public final class HistoryChecker {
   private final Map<String, History.Entry> creators = new HashMap<>();
   /** documentId/version → the committed createDocumentVersion(s) that allocated it. */
   private final Map<String, List<History.Entry>> allocators = new HashMap<>();
+  /** tenant/documentId → its committed writes, in commit order. */
+  private final Map<String, List<Commit>> timelines = new TreeMap<>();
+
+  /**
+   * One committed write on a document: its outbox row, the request that carried its request id
+   * (null for a row from nowhere, reported apart) and its answer, when known: the response, or
+   * for a request that got none, the idempotency record its key stored in the same commit.
+   */
+  private record Commit(StoreState.Outbox row, History.Entry entry, JsonNode answer) {
+    String etagAfter() {
+      return answer == null ? null : answer.at("/document/etag").asText(null);
+    }
+  }
 
   private HistoryChecker(History history, StoreState state) {
     this.history = history;
@@ -79,6 +104,21 @@ public final class HistoryChecker {
     state.versions.forEach(v -> versions.put(v.tenant() + "/" + v.documentId() + "/"
         + v.version(), v));
     state.idempotency.forEach(r -> records.put(r.tenant() + "\u0000" + r.key(), r));
+    Map<String, History.Entry> byRequest = new HashMap<>();
+    entries.forEach(e -> byRequest.put(e.requestId, e));
+    for (StoreState.Outbox o : state.outbox) {
+      History.Entry e = byRequest.get(o.requestId());
+      JsonNode answer = null;
+      if (e != null && e.committed()) {
+        answer = json(e.responseBody);
+      } else if (e != null && e.unknown() && e.key != null
+          && records.containsKey(e.tenant + "\u0000" + e.key)) {
+        answer = json(records.get(e.tenant + "\u0000" + e.key).body());
+      }
+      timelines.computeIfAbsent(o.tenant() + "/" + o.documentId(), k -> new ArrayList<>())
+          .add(new Commit(o, e, answer));
+    }
+    timelines.values().forEach(t -> t.sort(Comparator.comparing(c -> c.row().occurredAt())));
     for (History.Entry e : entries) {
       if (!e.committed()) {
         continue;
@@ -108,6 +148,8 @@ public final class HistoryChecker {
     c.isolation();
     c.existing();
     c.usage();
+    c.lifecycle();
+    c.preconditions();
     return new Report(history, c.violations, c.entries.size());
   }
 
@@ -281,6 +323,30 @@ public final class HistoryChecker {
             fail(EFFECT_PRESENT, "the answer names another document", e);
           }
         }
+      }
+      answerShowsItsEffect(e, body.path("document"));
+    }
+  }
+
+  /** The document in a write's answer is in the state that write leaves it in. */
+  private void answerShowsItsEffect(History.Entry e, JsonNode document) {
+    String shown = document.path("state").asText();
+    boolean trashedAt = document.hasNonNull("trashedAt");
+    if (e.function.equals("deleteDocument")) {
+      if (!shown.equals("TRASHED") || !trashedAt) {
+        fail(EFFECT_PRESENT, "deleteDocument answered a document that is not in the trash"
+            + " (state " + shown + ", trashedAt " + (trashedAt ? "set" : "absent") + ")", e);
+      }
+    } else if (!shown.equals("LIVE") || trashedAt) {
+      fail(EFFECT_PRESENT, e.function + " answered a document in state " + shown
+          + (trashedAt ? " with a trashedAt" : "") + " (only deleteDocument leaves it trashed)",
+          e);
+    }
+    if (e.function.equals("updateDocument")) {
+      JsonNode request = json(e.payload);
+      if (request != null && !request.path("title").asText().equals(
+          document.path("title").asText())) {
+        fail(EFFECT_PRESENT, "updateDocument answered another title than it was sent", e);
       }
     }
   }
@@ -565,6 +631,197 @@ public final class HistoryChecker {
             + " writes committed (first of them below)", writes);
       }
     }
+  }
+
+  /**
+   * Each document's commits in commit order: while it is in the trash only a restore commits, a
+   * trash only on a live document and a restore only on a trashed one; its title ends as the
+   * last committed rename (or its creation) named, its state as the last committed trash or
+   * restore left it. Commit timestamps order the writes of one document strictly: each one
+   * locks and rewrites the document row, so two of them never share one.
+   *
+   * <p>purgeTrash, when the history exercises it, closes a timeline here: its document.purged
+   * row must follow a trash that is still the last state change, nothing may commit after it,
+   * and the document must be absent from Documents (and {@link #existing} must then allow 404s
+   * that started after the purge).
+   */
+  private void lifecycle() {
+    Map<String, StoreState.Doc> docs = new HashMap<>();
+    state.documents.forEach(d -> docs.put(d.tenant() + "/" + d.documentId(), d));
+    timelines.forEach((doc, commits) -> {
+      String current = null;
+      Commit trashedBy = null;
+      Commit lastMove = null;
+      String title = null;
+      Commit lastRename = null;
+      for (int i = 0; i < commits.size(); i++) {
+        Commit c = commits.get(i);
+        if (i > 0 && c.row().occurredAt().equals(commits.get(i - 1).row().occurredAt())) {
+          fail(TRASH_READ_ONLY, "document " + doc + ": two commits share the commit timestamp "
+              + c.row().occurredAt() + ", so their order is unknown", requests(
+                  commits.get(i - 1), c));
+        }
+        String function = function(c.row().type());
+        switch (function) {
+          case "createDocument" -> {
+            current = "LIVE";
+            title = requestedTitle(c);
+          }
+          case "deleteDocument" -> {
+            if ("TRASHED".equals(current)) {
+              fail(TRASH_READ_ONLY, "document " + doc + ": deleteDocument committed on a"
+                  + " document already in the trash (it must answer 409 document_state)",
+                  requests(trashedBy, c));
+            }
+            current = "TRASHED";
+            trashedBy = c;
+            lastMove = c;
+          }
+          case "restoreDocument" -> {
+            if (!"TRASHED".equals(current)) {
+              fail(TRASH_READ_ONLY, "document " + doc + ": restoreDocument committed on a live"
+                  + " document (it must answer 409 document_state)", requests(c));
+            }
+            current = "LIVE";
+            trashedBy = null;
+            lastMove = c;
+          }
+          default -> {
+            if ("TRASHED".equals(current)) {
+              fail(TRASH_READ_ONLY, "document " + doc + ": " + function + " committed while"
+                  + " the document was in the trash (trashed by the first request below)",
+                  requests(trashedBy, c));
+            }
+            if (function.equals("updateDocument")) {
+              title = requestedTitle(c);
+              lastRename = c;
+            }
+          }
+        }
+      }
+      StoreState.Doc end = docs.get(doc);
+      if (end == null) {
+        return; // no document row: reported under no-row-from-nowhere or committed-effect
+      }
+      if (current != null && !current.equals(end.state())) {
+        fail(FINAL_STATE, "document " + doc + " ends " + end.state() + ", but the last committed"
+            + " trash or restore left it " + current, requests(lastMove));
+      }
+      if (title != null && !title.equals(end.title())) {
+        fail(FINAL_TITLE, "document " + doc + " ends titled \"" + end.title() + "\", but the"
+            + " last committed " + (lastRename == null ? "write naming it (its creation)"
+                : "rename") + " named \"" + title + "\"", requests(lastRename));
+      }
+    });
+  }
+
+  /** The title a committed create or rename set: its answer's, else its request's. */
+  private static String requestedTitle(Commit c) {
+    if (c.answer() != null && c.answer().at("/document/title").isTextual()) {
+      return c.answer().at("/document/title").asText();
+    }
+    JsonNode request = c.entry() == null ? null : json(c.entry().payload);
+    return request == null || !request.path("title").isTextual() ? null
+        : request.path("title").asText();
+  }
+
+  private static List<History.Entry> requests(Commit... commits) {
+    List<History.Entry> out = new ArrayList<>();
+    for (Commit c : commits) {
+      if (c != null && c.entry() != null) {
+        out.add(c.entry());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * If-Match, in commit order: a write sent with If-Match E committed only where the etag before
+   * it (the previous commit's answer) was E or E was {@code *}; every commit changed the etag and
+   * bumped the revision once; a 412 left no outbox row, no idempotency record of its own and no
+   * event (so nothing in the census of that request), and named a current etag that its
+   * If-Match does not hold.
+   */
+  private void preconditions() {
+    Map<String, StoreState.Doc> docs = new HashMap<>();
+    state.documents.forEach(d -> docs.put(d.tenant() + "/" + d.documentId(), d));
+    Map<String, Set<String>> etags = new HashMap<>();
+    Set<String> fullyKnown = new java.util.HashSet<>();
+    timelines.forEach((doc, commits) -> {
+      Map<String, Commit> seen = new HashMap<>();
+      for (int i = 0; i < commits.size(); i++) {
+        Commit c = commits.get(i);
+        String after = c.etagAfter();
+        if (after != null && seen.containsKey(after)) {
+          fail(ETAG_CHANGES, "document " + doc + ": two commits answered the same etag "
+              + after, requests(seen.get(after), c));
+        } else if (after != null) {
+          seen.put(after, c);
+        }
+        String ifMatch = c.entry() == null ? null : c.entry().ifMatch;
+        String before = i == 0 ? null : commits.get(i - 1).etagAfter();
+        if (ifMatch != null && before != null && !tags(ifMatch).contains("*")
+            && !tags(ifMatch).contains(before)) {
+          fail(IF_MATCH_HELD, "document " + doc + ": a write with If-Match " + ifMatch
+              + " committed where the etag before it was " + before
+              + " (the commit before it, first below)", requests(commits.get(i - 1), c));
+        }
+      }
+      etags.put(doc, seen.keySet());
+      if (seen.size() == commits.size()) {
+        fullyKnown.add(doc);
+      }
+      StoreState.Doc end = docs.get(doc);
+      if (end != null && end.revision() != commits.size()) {
+        fail(ETAG_CHANGES, "document " + doc + " ends at revision " + end.revision() + " after "
+            + commits.size() + " committed writes (each write bumps it once)",
+            requests(commits.get(commits.size() - 1)));
+      }
+    });
+    Map<String, List<History.Entry>> groups = new HashMap<>();
+    for (History.Entry e : entries) {
+      if (e.write() && e.key != null) {
+        groups.computeIfAbsent(e.tenant + "\u0000" + e.key, k -> new ArrayList<>()).add(e);
+      }
+    }
+    for (History.Entry e : entries) {
+      if (!e.write() || e.status != 412) {
+        continue;
+      }
+      if (outboxByRequest.containsKey(e.requestId)) {
+        fail(PRECONDITION_NOTHING, "a 412 left " + outboxByRequest.get(e.requestId).size()
+            + " outbox row(s), so an event and a write", e);
+      }
+      StoreState.Idem record = e.key == null ? null : records.get(e.tenant + "\u0000" + e.key);
+      if (record != null) {
+        boolean explained = groups.get(e.tenant + "\u0000" + e.key).stream()
+            .anyMatch(x -> x != e && (x.committed() || x.unknown()));
+        if (record.status() == 412 || !explained) {
+          fail(PRECONDITION_NOTHING, "a 412 under key " + e.key + ", and the key holds a"
+              + " record (" + record.status() + ") that no other request under it explains", e);
+        }
+      }
+      JsonNode problem = json(e.responseBody);
+      String current = problem == null ? null : problem.path("etag").asText(null);
+      if (!"precondition_failed".equals(e.code) || current == null) {
+        fail(PRECONDITION_NOTHING, "a 412 must be precondition_failed with the current etag as"
+            + " its etag member", e);
+      } else if (e.ifMatch == null || tags(e.ifMatch).contains("*")
+          || tags(e.ifMatch).contains(current)) {
+        fail(PRECONDITION_NOTHING, "412 though If-Match " + e.ifMatch + " holds the current"
+            + " etag " + current + " it names (or any)", e);
+      } else if (fullyKnown.contains(e.tenant + "/" + e.documentId)
+          && !etags.get(e.tenant + "/" + e.documentId).contains(current)) {
+        fail(PRECONDITION_NOTHING, "412 names etag " + current + ", which the document never"
+            + " had", e);
+      }
+    }
+  }
+
+  /** The entity tags of an If-Match value, {@code *} included as is. */
+  private static Set<String> tags(String ifMatch) {
+    return java.util.Arrays.stream(ifMatch.split(",")).map(String::trim)
+        .filter(t -> !t.isEmpty()).collect(Collectors.toSet());
   }
 
   private static boolean sameJson(String a, String b) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.docstore.api.Operation;
+import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -18,12 +19,18 @@ import org.junit.jupiter.api.Test;
 class HistoryCheckerSelfTest {
   private static final String DAY = "2026-11-28";
   private static final String P1 = "{\"content\":\"one\",\"title\":\"t\"}";
-  private static final String DOC1 = "{\"document\":{\"documentId\":\"d1\",\"latestVersion\":1},"
+  private static final Instant MIDNIGHT = Instant.parse(DAY + "T00:00:00Z");
+  private static final String DOC1 = "{\"document\":{\"documentId\":\"d1\",\"latestVersion\":1,"
+      + "\"state\":\"LIVE\",\"etag\":\"\\\"e1\\\"\"},"
       + "\"version\":{\"documentId\":\"d1\",\"version\":1}}";
-  private static final String DOC1V2 = "{\"document\":{\"documentId\":\"d1\",\"latestVersion\":2},"
+  private static final String DOC1V2 = "{\"document\":{\"documentId\":\"d1\",\"latestVersion\":2,"
+      + "\"state\":\"LIVE\",\"etag\":\"\\\"e2\\\"\"},"
       + "\"version\":{\"documentId\":\"d1\",\"version\":2}}";
-  private static final String DEL1 = "{\"document\":{\"documentId\":\"d1\",\"latestVersion\":2},"
+  private static final String DEL1 = "{\"document\":{\"documentId\":\"d1\",\"latestVersion\":2,"
+      + "\"state\":\"LIVE\",\"etag\":\"\\\"e3\\\"\"},"
       + "\"version\":{\"documentId\":\"d1\",\"version\":1,\"state\":\"DELETED\"}}";
+  /** Version 1 restored after {@link #DEL1}: the next etag. */
+  private static final String RESTORED1 = DEL1.replace("DELETED", "LIVE").replace("e3", "e4");
 
   /** A clean run of tenant A: create (+ its replay), a second version, a read, a delete. */
   private static final class Fixture {
@@ -42,7 +49,7 @@ class HistoryCheckerSelfTest {
           + "[{\"documentId\":\"d1\",\"version\":1},{\"documentId\":\"d1\",\"version\":2}]}");
       add(5, "A", "deleteDocumentVersion", "k3", "r5", "{\"documentId\":\"d1\",\"version\":1}",
           "d1", 1L, null, 80, 90, 200, "", false, DEL1);
-      state.documents.add(new StoreState.Doc("A", "d1", "t", 2, 2));
+      state.documents.add(new StoreState.Doc("A", "d1", "t", "LIVE", 2, 2, 0));
       state.versions.add(new StoreState.Ver("A", "d1", 1, "DELETED", "S1"));
       state.versions.add(new StoreState.Ver("A", "d1", 2, "LIVE", "S2"));
       state.idempotency.add(new StoreState.Idem("A", "k1", "createDocument", 201, DOC1, "d1"));
@@ -50,9 +57,9 @@ class HistoryCheckerSelfTest {
           "d1"));
       state.idempotency.add(new StoreState.Idem("A", "k3", "deleteDocumentVersion", 200, DEL1,
           "d1"));
-      event("e1", "document.created", 1L, "r1");
-      event("e3", "version.created", 2L, "r3");
-      event("e5", "version.deleted", 1L, "r5");
+      event(1, "e1", "document.created", 1L, "r1");
+      event(3, "e3", "version.created", 2L, "r3");
+      event(5, "e5", "version.deleted", 1L, "r5");
     }
 
     History.Entry add(long seq, String tenant, String function, String key, String requestId,
@@ -65,10 +72,16 @@ class HistoryCheckerSelfTest {
       return e;
     }
 
-    /** An outbox row, counted in usage as the subscriber would. */
-    void event(String eventId, String type, Long version, String requestId) {
-      state.outbox.add(new StoreState.Outbox("A", eventId, type, "d1", version, requestId, DAY,
-          false));
+    /**
+     * An outbox row of d1 committed at {@code second} past midnight, counted in usage as the
+     * subscriber would; the document's revision counts it, as every write bumps it.
+     */
+    void event(long second, String eventId, String type, Long version, String requestId) {
+      state.outbox.add(new StoreState.Outbox("A", eventId, type, "d1", version, requestId,
+          MIDNIGHT.plusSeconds(second), false));
+      StoreState.Doc d = state.documents.get(0);
+      state.documents.set(0, new StoreState.Doc(d.tenant(), d.documentId(), d.title(),
+          d.state(), d.active(), d.latest(), d.revision() + 1));
       String op = Operation.forEventType(type).orElseThrow().functionName();
       count(state.usage, op);
       count(state.apiUsage, op);
@@ -84,6 +97,63 @@ class HistoryCheckerSelfTest {
 
     HistoryChecker.Report check() {
       return HistoryChecker.check(history, state);
+    }
+
+    History.Entry rename;
+    History.Entry trash;
+    History.Entry restore;
+    History.Entry stale;
+
+    /**
+     * Then d1's lifecycle: a rename under {@code renameIfMatch} (e3 is current), a trash under
+     * {@code *}, a version write refused in the trash, a restore under the trash's etag, and a
+     * rename under the rename's etag, stale by then: 412 with the current etag.
+     */
+    Fixture lifecycle(String renameIfMatch) {
+      String renamed = "{\"documentId\":\"d1\",\"title\":\"renamed\"}";
+      String d1 = "{\"documentId\":\"d1\"}";
+      rename = write(20, "updateDocument", "k20", renamed, renameIfMatch, 200, "",
+          document("e5", "LIVE", "renamed"));
+      state.idempotency.add(new StoreState.Idem("A", "k20", "updateDocument", 200,
+          rename.responseBody, "d1"));
+      event(20, "e20", "document.updated", null, "r20");
+      trash = write(21, "deleteDocument", "k21", d1, "*", 200, "",
+          document("e6", "TRASHED", "renamed"));
+      state.idempotency.add(new StoreState.Idem("A", "k21", "deleteDocument", 200,
+          trash.responseBody, "d1"));
+      event(21, "e21", "document.trashed", null, "r21");
+      write(22, "setActiveVersion", "k22", "{\"documentId\":\"d1\",\"version\":2}", null, 409,
+          "document_state", "{\"code\":\"document_state\"}");
+      restore = write(23, "restoreDocument", null, d1, "\"e6\"", 200, "",
+          document("e7", "LIVE", "renamed"));
+      event(23, "e23", "document.restored", null, "r23");
+      stale = write(24, "updateDocument", "k24", renamed.replace("renamed", "again"), "\"e5\"",
+          412, "precondition_failed", "{\"code\":\"precondition_failed\",\"etag\":\"\\\"e7\\\"\"}");
+      documentIs("renamed", "LIVE");
+      return this;
+    }
+
+    /** A write of tenant A on d1, sent at {@code seq}0 ms and answered 10 ms later. */
+    History.Entry write(long seq, String function, String key, String payload, String ifMatch,
+        int status, String code, String body) {
+      History.Entry e = new History.Entry(seq, 0, "A", function, key, "r" + seq, payload,
+          ifMatch, "d1", null, null, false, null, seq * 10_000_000);
+      e.complete((seq * 10 + 10) * 1_000_000, status, code, false, body);
+      history.add(e);
+      return e;
+    }
+
+    static String document(String etag, String state, String title) {
+      return "{\"document\":{\"documentId\":\"d1\",\"title\":\"" + title + "\",\"state\":\""
+          + state + "\",\"latestVersion\":2,\"etag\":\"\\\"" + etag + "\\\"\""
+          + (state.equals("TRASHED") ? ",\"trashedAt\":\"" + DAY + "T00:00:21Z\"" : "") + "}}";
+    }
+
+    /** d1's row ends with this title and state (its revision kept). */
+    void documentIs(String title, String documentState) {
+      StoreState.Doc d = state.documents.get(0);
+      state.documents.set(0, new StoreState.Doc(d.tenant(), d.documentId(), title,
+          documentState, d.active(), d.latest(), d.revision()));
     }
   }
 
@@ -103,10 +173,10 @@ class HistoryCheckerSelfTest {
     Fixture f = new Fixture();
     f.add(6, "A", "createDocument", "k1", "r6", P1, null, null, "S1", 25, 35, 201, "", false,
         DOC1.replace("d1", "d9"));
-    f.state.documents.add(new StoreState.Doc("A", "d9", "t", 1, 1));
+    f.state.documents.add(new StoreState.Doc("A", "d9", "t", "LIVE", 1, 1, 1));
     f.state.versions.add(new StoreState.Ver("A", "d9", 1, "LIVE", "S1"));
-    f.state.outbox.add(new StoreState.Outbox("A", "e6", "document.created", "d9", 1L, "r6", DAY,
-        false));
+    f.state.outbox.add(new StoreState.Outbox("A", "e6", "document.created", "d9", 1L, "r6",
+        MIDNIGHT.plusSeconds(2), false));
     Fixture.count(f.state.usage, "createDocument");
     Fixture.count(f.state.apiUsage, "createDocument");
     f.state.processedEvents.add("A/e6");
@@ -127,8 +197,9 @@ class HistoryCheckerSelfTest {
     f.state.usage.removeIf(u -> u.operation().equals("createDocumentVersion"));
     f.state.apiUsage.removeIf(u -> u.operation().equals("createDocumentVersion"));
     HistoryChecker.Report report = f.check();
-    assertEquals(Set.of(HistoryChecker.EFFECT_PRESENT, HistoryChecker.USAGE), report.checks(),
-        render(report));
+    // The revision, bumped by the write whose row is missing, counts one commit more.
+    assertEquals(Set.of(HistoryChecker.EFFECT_PRESENT, HistoryChecker.USAGE,
+        HistoryChecker.ETAG_CHANGES), report.checks(), render(report));
     assertTrue(render(report).contains("no outbox row carries its request id"));
     assertTrue(render(report).contains("req=r3"));
   }
@@ -138,7 +209,7 @@ class HistoryCheckerSelfTest {
     Fixture f = new Fixture();
     f.state.versions.removeIf(v -> v.version() == 2);
     f.state.versions.add(new StoreState.Ver("A", "d1", 3, "LIVE", "S2"));
-    f.state.documents.set(0, new StoreState.Doc("A", "d1", "t", 3, 3));
+    f.state.documents.set(0, new StoreState.Doc("A", "d1", "t", "LIVE", 3, 3, 3));
     HistoryChecker.Report report = f.check();
     String text = render(report);
     assertTrue(report.checks().contains(HistoryChecker.CONTIGUOUS), text);
@@ -153,7 +224,7 @@ class HistoryCheckerSelfTest {
     Fixture f = new Fixture();
     f.add(7, "A", "setActiveVersion", "k4", "r7", "{\"documentId\":\"d1\",\"version\":2}",
         "d1", 2L, null, 100, 110, 503, "unavailable", false, "{\"code\":\"unavailable\"}");
-    f.event("e7", "version.activated", 2L, "r7");
+    f.event(7, "e7", "version.activated", 2L, "r7");
     f.history.arm(95 * 1_000_000L, SET_ACTIVE_VERSION.failpoint(BEFORE_COMMIT).name(),
         "1*error");
     HistoryChecker.Report report = f.check();
@@ -203,13 +274,13 @@ class HistoryCheckerSelfTest {
     Fixture f = new Fixture();
     String payload = "{\"documentId\":\"d1\",\"version\":1}";
     f.add(10, "A", "restoreDocumentVersion", "k5", "r10", payload, "d1", 1L, null, 100, 120,
-        200, "", false, DEL1.replace("DELETED", "LIVE"));
+        200, "", false, RESTORED1);
     f.add(11, "A", "restoreDocumentVersion", "k6", "r11", payload, "d1", 1L, null, 101, 119,
         409, "version_state", false, "{\"code\":\"version_state\"}");
     f.state.idempotency.add(new StoreState.Idem("A", "k5", "restoreDocumentVersion", 200,
-        DEL1.replace("DELETED", "LIVE"), "d1"));
+        RESTORED1, "d1"));
     f.state.versions.set(0, new StoreState.Ver("A", "d1", 1, "LIVE", "S1"));
-    f.event("e10", "version.restored", 1L, "r10");
+    f.event(10, "e10", "version.restored", 1L, "r10");
     // The known check-then-restore race: a same-key retry that overlapped another restore of
     // the version answers 409 version_state instead of replaying. Tolerated, not hidden: the
     // end state is checked in full.
@@ -226,14 +297,142 @@ class HistoryCheckerSelfTest {
     Fixture f = new Fixture();
     String payload = "{\"documentId\":\"d1\",\"version\":1}";
     f.add(10, "A", "restoreDocumentVersion", "k5", "r10", payload, "d1", 1L, null, 100, 120,
-        200, "", false, DEL1.replace("DELETED", "LIVE"));
+        200, "", false, RESTORED1);
     f.add(12, "A", "restoreDocumentVersion", "k5", "r12", payload, "d1", 1L, null, 121, 130,
         409, "version_state", false, "{\"code\":\"version_state\"}");
     f.state.idempotency.add(new StoreState.Idem("A", "k5", "restoreDocumentVersion", 200,
-        DEL1.replace("DELETED", "LIVE"), "d1"));
+        RESTORED1, "d1"));
     f.state.versions.set(0, new StoreState.Ver("A", "d1", 1, "LIVE", "S1"));
-    f.event("e10", "version.restored", 1L, "r10");
+    f.event(10, "e10", "version.restored", 1L, "r10");
     HistoryChecker.Report report = f.check();
     assertEquals(Set.of(HistoryChecker.RETRY_REPLAYS), report.checks(), render(report));
+  }
+
+  @Test
+  void aConsistentLifecycleHistoryPasses() {
+    HistoryChecker.Report report = new Fixture().lifecycle("\"e3\"").check();
+    assertTrue(report.ok(), render(report));
+  }
+
+  @Test
+  void aWriteCommittedWhileTheDocumentWasInTheTrashIsReported() {
+    Fixture f = new Fixture().lifecycle("\"e3\"");
+    f.write(25, "setActiveVersion", "k25", "{\"documentId\":\"d1\",\"version\":1}", null, 200,
+        "", Fixture.document("e8", "LIVE", "renamed"));
+    f.state.idempotency.add(new StoreState.Idem("A", "k25", "setActiveVersion", 200,
+        Fixture.document("e8", "LIVE", "renamed"), "d1"));
+    f.event(22, "e25", "version.activated", null, "r25");
+    HistoryChecker.Report report = f.check();
+    String text = render(report);
+    assertTrue(report.checks().contains(HistoryChecker.TRASH_READ_ONLY), text);
+    assertTrue(text.contains("setActiveVersion committed while the document was in the trash")
+        && text.contains("req=r21") && text.contains("req=r25"), text);
+  }
+
+  @Test
+  void aTrashOfATrashedDocumentAndARestoreOfALiveOneAreReported() {
+    Fixture f = new Fixture().lifecycle("\"e3\"");
+    f.state.outbox.replaceAll(o -> o.requestId().equals("r20") ? new StoreState.Outbox("A",
+        o.eventId(), "document.restored", "d1", null, "r20", o.occurredAt(), false) : o);
+    HistoryChecker.Report report = f.check();
+    String text = render(report);
+    assertTrue(report.checks().contains(HistoryChecker.TRASH_READ_ONLY), text);
+    assertTrue(text.contains("restoreDocument committed on a live document"), text);
+  }
+
+  @Test
+  void aCommitOnAnIfMatchThatWasNotTheCurrentEtagIsReported() {
+    HistoryChecker.Report report = new Fixture().lifecycle("\"e2\"").check();
+    String text = render(report);
+    assertEquals(Set.of(HistoryChecker.IF_MATCH_HELD), report.checks(), text);
+    assertTrue(text.contains("a write with If-Match \"e2\" committed where the etag before it"
+        + " was \"e3\"") && text.contains("req=r5") && text.contains("req=r20"), text);
+  }
+
+  @Test
+  void aPreconditionFailureThatWroteIsReported() {
+    Fixture withRow = new Fixture().lifecycle("\"e3\"");
+    withRow.event(24, "e24", "document.updated", null, "r24");
+    HistoryChecker.Report report = withRow.check();
+    assertTrue(report.checks().contains(HistoryChecker.PRECONDITION_NOTHING), render(report));
+    assertTrue(render(report).contains("a 412 left 1 outbox row(s)"), render(report));
+
+    Fixture withRecord = new Fixture().lifecycle("\"e3\"");
+    withRecord.state.idempotency.add(new StoreState.Idem("A", "k24", "updateDocument", 412,
+        withRecord.stale.responseBody, "d1"));
+    report = withRecord.check();
+    assertTrue(report.checks().contains(HistoryChecker.PRECONDITION_NOTHING), render(report));
+    assertTrue(render(report).contains("a 412 under key k24"), render(report));
+  }
+
+  @Test
+  void aPreconditionFailureNamingAMatchingOrUnknownEtagIsReported() {
+    Fixture matching = new Fixture().lifecycle("\"e3\"");
+    matching.stale.complete(matching.stale.endNanos, 412, "precondition_failed", false,
+        "{\"code\":\"precondition_failed\",\"etag\":\"\\\"e5\\\"\"}");
+    HistoryChecker.Report report = matching.check();
+    assertEquals(Set.of(HistoryChecker.PRECONDITION_NOTHING), report.checks(), render(report));
+    assertTrue(render(report).contains("412 though If-Match \"e5\" holds"), render(report));
+
+    Fixture unknown = new Fixture().lifecycle("\"e3\"");
+    unknown.stale.complete(unknown.stale.endNanos, 412, "precondition_failed", false,
+        "{\"code\":\"precondition_failed\",\"etag\":\"\\\"e99\\\"\"}");
+    report = unknown.check();
+    assertEquals(Set.of(HistoryChecker.PRECONDITION_NOTHING), report.checks(), render(report));
+    assertTrue(render(report).contains("which the document never had"), render(report));
+  }
+
+  @Test
+  void aTitleThatIsNotTheLastCommittedRenameIsReported() {
+    Fixture f = new Fixture().lifecycle("\"e3\"");
+    f.documentIs("again", "LIVE");
+    HistoryChecker.Report report = f.check();
+    String text = render(report);
+    assertEquals(Set.of(HistoryChecker.FINAL_TITLE), report.checks(), text);
+    assertTrue(text.contains("ends titled \"again\", but the last committed rename named"
+        + " \"renamed\"") && text.contains("req=r20"), text);
+  }
+
+  @Test
+  void aStateThatIsNotTheLastCommittedTrashOrRestoreIsReported() {
+    Fixture f = new Fixture().lifecycle("\"e3\"");
+    f.documentIs("renamed", "TRASHED");
+    HistoryChecker.Report report = f.check();
+    String text = render(report);
+    assertEquals(Set.of(HistoryChecker.FINAL_STATE), report.checks(), text);
+    assertTrue(text.contains("ends TRASHED, but the last committed trash or restore left it"
+        + " LIVE") && text.contains("req=r23"), text);
+  }
+
+  @Test
+  void anEtagOrRevisionThatACommitDidNotChangeIsReported() {
+    Fixture sameEtag = new Fixture().lifecycle("\"e3\"");
+    sameEtag.restore.complete(sameEtag.restore.endNanos, 200, "", false,
+        Fixture.document("e6", "LIVE", "renamed"));
+    sameEtag.stale.complete(sameEtag.stale.endNanos, 412, "precondition_failed", false,
+        "{\"code\":\"precondition_failed\",\"etag\":\"\\\"e6\\\"\"}");
+    HistoryChecker.Report report = sameEtag.check();
+    assertEquals(Set.of(HistoryChecker.ETAG_CHANGES), report.checks(), render(report));
+    assertTrue(render(report).contains("two commits answered the same etag"), render(report));
+
+    Fixture revision = new Fixture().lifecycle("\"e3\"");
+    StoreState.Doc d = revision.state.documents.get(0);
+    revision.state.documents.set(0, new StoreState.Doc("A", "d1", d.title(), d.state(),
+        d.active(), d.latest(), d.revision() + 1));
+    report = revision.check();
+    assertEquals(Set.of(HistoryChecker.ETAG_CHANGES), report.checks(), render(report));
+    assertTrue(render(report).contains("ends at revision 7 after 6 committed writes"),
+        render(report));
+  }
+
+  @Test
+  void aTrashAnsweredAsLiveIsReported() {
+    Fixture f = new Fixture().lifecycle("\"e3\"");
+    f.trash.complete(f.trash.endNanos, 200, "", false, Fixture.document("e6", "LIVE",
+        "renamed"));
+    HistoryChecker.Report report = f.check();
+    assertTrue(report.checks().contains(HistoryChecker.EFFECT_PRESENT), render(report));
+    assertTrue(render(report).contains("deleteDocument answered a document that is not in the"
+        + " trash"), render(report));
   }
 }

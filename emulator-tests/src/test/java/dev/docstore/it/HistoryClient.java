@@ -17,7 +17,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One client of a randomized run: a thread that issues random reads and writes across the
@@ -45,7 +47,8 @@ final class HistoryClient implements Runnable {
     Doc learn(String tenant, String documentId, long version) {
       Doc doc = byId.computeIfAbsent(documentId, id -> {
         Doc d = new Doc(tenant, id, new AtomicLong(), new AtomicLong(1),
-            ConcurrentHashMap.newKeySet());
+            ConcurrentHashMap.newKeySet(), new AtomicReference<>(), new AtomicReference<>(),
+            new AtomicBoolean());
         docs.get(tenant).add(d);
         return d;
       });
@@ -59,11 +62,24 @@ final class HistoryClient implements Runnable {
    * never an expectation; the checker keeps no model of which request should win.
    */
   record Doc(String tenant, String id, AtomicLong latest, AtomicLong active,
-      java.util.Set<Long> deleted) {}
+      java.util.Set<Long> deleted, AtomicReference<String> etag, AtomicReference<String> stale,
+      AtomicBoolean trashed) {
+    /** What an answer showed of the document: its etag (the one before turns stale), state. */
+    void saw(JsonNode document) {
+      String seen = document.path("etag").asText(null);
+      if (seen != null) {
+        String before = etag.getAndSet(seen);
+        if (before != null && !before.equals(seen)) {
+          stale.set(before);
+        }
+      }
+      trashed.set("TRASHED".equals(document.path("state").asText()));
+    }
+  }
 
-  /** A keyed write sent before, kept for retries. */
+  /** A write, kept for retries when keyed; {@code ifMatch} is its If-Match header or null. */
   record Sent(String function, Map<String, Object> body, String key, String documentId,
-      Long version, String contentSha256) {}
+      Long version, String contentSha256, String ifMatch) {}
 
   private static final String[] WEIGHTED = {
       "createDocument", "createDocument", "createDocument",
@@ -72,6 +88,8 @@ final class HistoryClient implements Runnable {
       "setActiveVersion", "setActiveVersion", "setActiveVersion",
       "deleteDocumentVersion", "deleteDocumentVersion", "deleteDocumentVersion",
       "restoreDocumentVersion", "restoreDocumentVersion", "restoreDocumentVersion",
+      "updateDocument", "updateDocument", "deleteDocument", "deleteDocument",
+      "restoreDocument", "restoreDocument",
       "getDocument", "getDocument", "listDocuments", "getVersionContent", "getVersionContent",
       "getUsage"};
 
@@ -132,8 +150,16 @@ final class HistoryClient implements Runnable {
     Map<String, Object> body = new TreeMap<>(s.body());
     String sha = s.contentSha256();
     Long version = s.version();
+    String ifMatch = s.ifMatch();
+    if (!s.function().equals("createDocument") && rnd.nextDouble() < 0.3) {
+      // The same body under another precondition: If-Match is part of the request.
+      return new Sent(s.function(), body, s.key(), s.documentId(), version, sha,
+          ifMatch == null ? "*" : null);
+    }
     switch (s.function()) {
-      case "createDocument" -> body.put("title", body.get("title") + "!");
+      case "createDocument", "updateDocument" -> body.put("title", body.get("title") + "!");
+      case "deleteDocument", "restoreDocument" ->
+          ifMatch = "*".equals(ifMatch) ? null : "*";
       case "createDocumentVersion" -> {
         String content = body.get("content") + "!";
         body.put("content", content);
@@ -144,7 +170,7 @@ final class HistoryClient implements Runnable {
         body.put("version", version);
       }
     }
-    return new Sent(s.function(), body, s.key(), s.documentId(), version, sha);
+    return new Sent(s.function(), body, s.key(), s.documentId(), version, sha, ifMatch);
   }
 
   /** Another tenant's document id, with this tenant's credentials: must be 404. */
@@ -158,7 +184,8 @@ final class HistoryClient implements Runnable {
     Doc doc = pick(docs);
     long version = 1 + rnd.nextInt((int) Math.max(1, doc.latest().get()));
     String function = pick(List.of("getDocument", "getVersionContent", "createDocumentVersion",
-        "setActiveVersion", "deleteDocumentVersion", "restoreDocumentVersion"));
+        "setActiveVersion", "deleteDocumentVersion", "restoreDocumentVersion", "updateDocument",
+        "deleteDocument", "restoreDocument"));
     switch (function) {
       case "getDocument" -> read(tenant, function, "documentId=" + doc.id(), doc.id(), null,
           true);
@@ -177,12 +204,17 @@ final class HistoryClient implements Runnable {
     // A quarter of the operations go to the tenant's first document, a hot spot where writers
     // contend for the version allocation and the same versions' states.
     Doc doc = docs.isEmpty() ? null : rnd.nextDouble() < 0.25 ? docs.get(0) : pick(docs);
-    if (doc != null && doc != docs.get(0) && rnd.nextDouble() < 0.8) {
-      // Mostly valid targets: a document with a deleted version to restore, or with a version
-      // other than the active one to delete.
-      List<Doc> fit = docs.stream().filter(d -> function.equals("restoreDocumentVersion")
-          ? !d.deleted().isEmpty()
-          : !function.equals("deleteDocumentVersion") || d.latest().get() > 1).toList();
+    if (doc != null && (doc != docs.get(0) || function.equals("restoreDocument"))
+        && rnd.nextDouble() < 0.8) {
+      // Mostly valid targets (the hot spot too, for a restore): a trashed document to restore, a live one for any other write;
+      // a document with a deleted version to restore, or with a version other than the
+      // active one to delete.
+      List<Doc> fit = docs.stream().filter(d -> function.equals("restoreDocument")
+          ? d.trashed().get()
+          : (function.startsWith("get") || !d.trashed().get())
+              && (function.equals("restoreDocumentVersion") ? !d.deleted().isEmpty()
+                  : !function.equals("deleteDocumentVersion") || d.latest().get() > 1))
+          .toList();
       if (!fit.isEmpty()) {
         doc = pick(fit);
       }
@@ -212,8 +244,8 @@ final class HistoryClient implements Runnable {
           false);
       case "getVersionContent" -> read(tenant, function, "documentId=" + doc.id()
           + "&version=" + version, doc.id(), version, false);
-      case "listDocuments" -> read(tenant, function, "pageSize=" + (1 + rnd.nextInt(100)),
-          null, null, false);
+      case "listDocuments" -> read(tenant, function, "pageSize=" + (1 + rnd.nextInt(100))
+          + (rnd.nextInt(4) == 0 ? "&state=TRASHED" : ""), null, null, false);
       case "getUsage" -> {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         read(tenant, function, "from=" + today.minusDays(1) + "&to=" + today.plusDays(1),
@@ -273,12 +305,19 @@ final class HistoryClient implements Runnable {
         }
         sha = sha(content);
       }
+      case "updateDocument" -> {
+        body.put("documentId", documentId);
+        body.put("title", "renamed " + Long.toHexString(rnd.nextInt(1 << 20)));
+      }
+      case "deleteDocument", "restoreDocument" -> body.put("documentId", documentId);
       default -> {
         body.put("documentId", documentId);
         body.put("version", version);
         v = version;
       }
     }
+    String ifMatch = function.equals("createDocument") || rnd.nextDouble() >= 0.3 ? null
+        : ifMatch(doc);
     String key = null;
     if (rnd.nextDouble() < 0.85) {
       key = "k-" + Long.toString(world.keys.incrementAndGet(), 36);
@@ -290,7 +329,25 @@ final class HistoryClient implements Runnable {
         }
       }
     }
-    return new Sent(function, body, key, documentId, v, sha);
+    return new Sent(function, body, key, documentId, v, sha, ifMatch);
+  }
+
+  /**
+   * An If-Match for a write on {@code doc}: mostly the etag this client world last saw (which a
+   * concurrent write may have made stale already), sometimes one known to be stale, sometimes
+   * {@code *}.
+   */
+  private String ifMatch(Doc doc) {
+    double r = rnd.nextDouble();
+    String seen = doc.etag().get();
+    String stale = doc.stale().get();
+    if (r < 0.2 || seen == null) {
+      return "*";
+    }
+    if (r < 0.4) {
+      return stale != null ? stale : "\"never-" + Long.toHexString(rnd.nextLong()) + "\"";
+    }
+    return seen;
   }
 
   static String sha(String content) {
@@ -302,12 +359,15 @@ final class HistoryClient implements Runnable {
     long seq = history.nextSeq();
     String requestId = "h" + seq + "-c" + client;
     History.Entry e = new History.Entry(seq, client, tenant, sent.function(), sent.key(),
-        requestId, payload, sent.documentId(), sent.version(), sent.contentSha256(),
-        crossTenant, note, history.now());
+        requestId, payload, sent.ifMatch(), sent.documentId(), sent.version(),
+        sent.contentSha256(), crossTenant, note, history.now());
     history.add(e);
-    Api.Response response = exchange(e, api.post(sent.function()).tenant(tenant)
-        .header("X-User-Id", "u" + client).header("X-Request-Id", requestId).key(sent.key())
-        .json(payload));
+    Api.Request request = api.post(sent.function()).tenant(tenant)
+        .header("X-User-Id", "u" + client).header("X-Request-Id", requestId).key(sent.key());
+    if (sent.ifMatch() != null) {
+      request.header("If-Match", sent.ifMatch());
+    }
+    Api.Response response = exchange(e, request.json(payload));
     if (response == null || crossTenant || !e.ok()) {
       return;
     }
@@ -315,6 +375,7 @@ final class HistoryClient implements Runnable {
     Doc doc = world.learn(tenant, body.at("/document/documentId").asText(),
         body.at("/document/latestVersion").asLong());
     doc.active().set(body.at("/document/activeVersion").asLong());
+    doc.saw(body.path("document"));
     if (body.has("version")) {
       long v = body.at("/version/version").asLong();
       if ("DELETED".equals(body.at("/version/state").asText())) {
@@ -333,8 +394,14 @@ final class HistoryClient implements Runnable {
         documentId, version, null, crossTenant, crossTenant ? "cross-tenant probe" : null,
         history.now());
     history.add(e);
-    exchange(e, api.get(function).tenant(tenant).header("X-User-Id", "u" + client)
-        .header("X-Request-Id", requestId).query(query));
+    Api.Response response = exchange(e, api.get(function).tenant(tenant)
+        .header("X-User-Id", "u" + client).header("X-Request-Id", requestId).query(query));
+    if (response != null && !crossTenant && e.ok() && function.equals("getDocument")) {
+      Doc doc = world.byId.get(documentId);
+      if (doc != null) {
+        doc.saw(response.json().path("document"));
+      }
+    }
   }
 
   private Api.Response exchange(History.Entry e, Api.Request request) {

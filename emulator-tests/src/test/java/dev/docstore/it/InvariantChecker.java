@@ -10,9 +10,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * docs/CONTRACT.md's invariants, read from Spanner and storage: every document has a live active
- * version; latestVersion is the maximum; versions are numbered 1..n without gaps; every live
- * version's object exists and holds bytes with its sha256. Returns every violation at once.
+ * docs/CONTRACT.md's invariants, read from Spanner and storage: every document, live or in the
+ * trash, has a live active version (a trashed document keeps its versions as they were, so a
+ * restore brings it back whole); latestVersion is the maximum; versions are numbered 1..n
+ * without gaps; every live version's object exists and holds bytes with its sha256; a
+ * document's state is LIVE or TRASHED, with a trashedAt exactly while TRASHED, and its revision
+ * is at least 1. Returns every violation at once.
+ *
+ * <p>The last three are CHECK constraints of the schema as well (DocumentsState,
+ * DocumentsTrashedAt, DocumentsRevision), which Spanner enforces on every write, so a row can
+ * only break them if a constraint is dropped; the checker still reads them, which is cheap.
  */
 public final class InvariantChecker {
   private final DatabaseClient db;
@@ -25,6 +32,7 @@ public final class InvariantChecker {
 
   public List<String> violations() {
     List<String> problems = new ArrayList<>();
+    // No filter on State: the active-version check covers TRASHED documents too.
     query("SELECT d.TenantId, d.DocumentId, d.ActiveVersion, d.LatestVersion,"
         + " (SELECT COUNT(*) FROM DocumentVersions v WHERE v.TenantId = d.TenantId"
         + "   AND v.DocumentId = d.DocumentId) AS n,"
@@ -70,6 +78,11 @@ public final class InvariantChecker {
         + " WHERE (State = 'DELETED') != (DeletedAt IS NOT NULL)", rs ->
         problems.add(rs.getString("TenantId") + "/" + rs.getString("DocumentId") + " v"
             + rs.getLong("Version") + ": state and deletedAt disagree"));
+    query("SELECT TenantId, DocumentId, State, Revision FROM Documents"
+        + " WHERE State NOT IN ('LIVE', 'TRASHED') OR (State = 'TRASHED') != (TrashedAt IS NOT NULL)"
+        + " OR Revision < 1", rs -> problems.add(rs.getString("TenantId") + "/"
+            + rs.getString("DocumentId") + ": state " + rs.getString("State") + ", trashedAt"
+            + " and revision " + rs.getLong("Revision") + " disagree"));
     return problems;
   }
 

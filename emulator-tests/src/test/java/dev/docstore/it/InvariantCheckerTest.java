@@ -4,9 +4,13 @@ import static dev.docstore.api.Operation.CREATE_DOCUMENT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static dev.docstore.api.Operation.DELETE_DOCUMENT;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import com.google.cloud.Timestamp;
 import com.google.cloud.spanner.Key;
 import com.google.cloud.spanner.Mutation;
+import com.google.cloud.spanner.SpannerException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -50,5 +54,57 @@ class InvariantCheckerTest {
     } finally {
       db.write(List.of(Mutation.delete("Documents", Key.of(t, id))));
     }
+  }
+
+  @Test
+  void aTrashedDocumentMustKeepALiveActiveVersion() {
+    String t = "planted-trash";
+    String id = STACK.api().post(CREATE_DOCUMENT).tenant(t)
+        .json(Map.of("title", "trashed victim", "content", "bytes")).send()
+        .json().at("/document/documentId").asText();
+    assertEquals(200, STACK.api().post(DELETE_DOCUMENT).tenant(t)
+        .json(Map.of("documentId", id)).send().status());
+    assertTrue(STACK.invariants().violations().isEmpty(), "a trashed document is consistent");
+    var db = STACK.rows().client();
+    try {
+      db.write(List.of(Mutation.newUpdateBuilder("DocumentVersions").set("TenantId").to(t)
+          .set("DocumentId").to(id).set("Version").to(1).set("State").to("DELETED")
+          .set("DeletedAt").to(Timestamp.now()).build()));
+      List<String> problems = STACK.invariants().violations();
+      assertEquals(1, problems.size(), String.join("\n", problems));
+      assertTrue(problems.get(0).contains(t + "/" + id + ": active version 1 is not live"),
+          problems.get(0));
+    } finally {
+      db.write(List.of(Mutation.delete("Documents", Key.of(t, id))));
+    }
+  }
+
+  @Test
+  void theSchemaRefusesAnInconsistentStateTrashedAtOrRevision() {
+    // The checker relies on these CHECK constraints as much as it reads them: a doctored row
+    // that breaks one never reaches the table.
+    String t = "planted-state";
+    String id = STACK.api().post(CREATE_DOCUMENT).tenant(t)
+        .json(Map.of("title", "state victim", "content", "bytes")).send()
+        .json().at("/document/documentId").asText();
+    var db = STACK.rows().client();
+    try {
+      for (Mutation doctored : List.of(
+          update(t, id).set("State").to("TRASHED").build(),
+          update(t, id).set("TrashedAt").to(Timestamp.now()).build(),
+          update(t, id).set("State").to("GONE").build(),
+          update(t, id).set("Revision").to(0).build())) {
+        assertThrows(SpannerException.class, () -> db.write(List.of(doctored)),
+            doctored.toString());
+      }
+      assertTrue(STACK.invariants().violations().isEmpty(),
+          String.join("\n", STACK.invariants().violations()));
+    } finally {
+      db.write(List.of(Mutation.delete("Documents", Key.of(t, id))));
+    }
+  }
+
+  private static Mutation.WriteBuilder update(String t, String id) {
+    return Mutation.newUpdateBuilder("Documents").set("TenantId").to(t).set("DocumentId").to(id);
   }
 }

@@ -3,6 +3,7 @@ package dev.docstore.it;
 import com.google.cloud.spanner.DatabaseClient;
 import com.google.cloud.spanner.ResultSet;
 import com.google.cloud.spanner.Statement;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,9 @@ import java.util.List;
  * can be fed a real snapshot or a synthetic one.
  */
 public final class StoreState {
-  public record Doc(String tenant, String documentId, String title, long active, long latest) {}
+  /** A document row: {@code state} LIVE or TRASHED; {@code revision} counts its writes. */
+  public record Doc(String tenant, String documentId, String title, String state, long active,
+      long latest, long revision) {}
 
   public record Ver(String tenant, String documentId, long version, String state,
       String sha256) {}
@@ -20,8 +23,14 @@ public final class StoreState {
   public record Idem(String tenant, String key, String operation, long status, String body,
       String resourceId) {}
 
+  /** An outbox row; {@code occurredAt} is its write's commit timestamp. */
   public record Outbox(String tenant, String eventId, String type, String documentId,
-      Long version, String requestId, String day, boolean pending) {}
+      Long version, String requestId, Instant occurredAt, boolean pending) {
+    /** The UTC day the write is counted under. */
+    public String day() {
+      return occurredAt.atZone(ZoneOffset.UTC).toLocalDate().toString();
+    }
+  }
 
   /** One counter: (tenant, day, operation) = count. */
   public record Usage(String tenant, String day, String operation, long count) {}
@@ -42,9 +51,9 @@ public final class StoreState {
   /** Reads every table of the test database (single-use reads, a consistent snapshot each). */
   public static StoreState read(DatabaseClient db) {
     StoreState s = new StoreState();
-    query(db, "SELECT TenantId, DocumentId, Title, ActiveVersion, LatestVersion FROM Documents",
-        rs -> s.documents.add(new Doc(rs.getString(0), rs.getString(1), rs.getString(2),
-            rs.getLong(3), rs.getLong(4))));
+    query(db, "SELECT TenantId, DocumentId, Title, State, ActiveVersion, LatestVersion, Revision"
+        + " FROM Documents", rs -> s.documents.add(new Doc(rs.getString(0), rs.getString(1),
+            rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getLong(6))));
     query(db, "SELECT TenantId, DocumentId, Version, State, ContentSha256 FROM DocumentVersions",
         rs -> s.versions.add(new Ver(rs.getString(0), rs.getString(1), rs.getLong(2),
             rs.getString(3), rs.getString(4))));
@@ -56,8 +65,7 @@ public final class StoreState {
         + " Pending FROM AnalyticsOutbox", rs -> s.outbox.add(new Outbox(rs.getString(0),
             rs.getString(1), rs.getString(2), rs.getString(3),
             rs.isNull(4) ? null : rs.getLong(4), rs.getString(5),
-            rs.getTimestamp(6).toSqlTimestamp().toInstant().atZone(ZoneOffset.UTC)
-                .toLocalDate().toString(),
+            rs.getTimestamp(6).toSqlTimestamp().toInstant(),
             !rs.isNull(7) && rs.getBoolean(7))));
     query(db, "SELECT TenantId, Day, Operation, Count FROM DailyApiUsage",
         rs -> s.usage.add(new Usage(rs.getString(0), rs.getDate(1).toString(), rs.getString(2),
