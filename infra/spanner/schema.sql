@@ -2,35 +2,23 @@
 -- The tenant is the first key column of every table; every statement names it.
 -- Statements are separated by semicolons; comments start with "--".
 
--- A document. ActiveVersion and LatestVersion point into DocumentVersions. State is LIVE or
--- TRASHED; TrashedAt is set exactly while it is TRASHED. Revision counts the changes to the
--- document and its versions: every write bumps it, and the document's etag is derived from it.
+-- A document. ActiveVersion and LatestVersion point into DocumentVersions. State, Revision and
+-- TrashedAt are added below (statements are only ever appended: see infra/terraform/spanner.tf).
 CREATE TABLE Documents (
   TenantId STRING(128) NOT NULL,
   DocumentId STRING(36) NOT NULL,
   Title STRING(MAX) NOT NULL,
-  State STRING(16) NOT NULL,
   ActiveVersion INT64 NOT NULL,
   LatestVersion INT64 NOT NULL,
-  Revision INT64 NOT NULL,
   CreatedAt TIMESTAMP NOT NULL,
   UpdatedAt TIMESTAMP NOT NULL,
-  TrashedAt TIMESTAMP,
   CreatedBy STRING(128) NOT NULL,
   CONSTRAINT DocumentsVersionPointers CHECK (ActiveVersion >= 1 AND ActiveVersion <= LatestVersion),
-  CONSTRAINT DocumentsState CHECK (State IN ('LIVE', 'TRASHED')),
-  CONSTRAINT DocumentsTrashedAt CHECK ((State = 'TRASHED') = (TrashedAt IS NOT NULL)),
-  CONSTRAINT DocumentsRevision CHECK (Revision >= 1),
 ) PRIMARY KEY (TenantId, DocumentId);
 
--- listDocuments: one tenant's live (or trashed) documents, newest first, without a back join.
-CREATE INDEX DocumentsByStateAndCreatedAt ON Documents(TenantId, State, CreatedAt DESC, DocumentId)
-  STORING (Title, ActiveVersion, LatestVersion, Revision, UpdatedAt, TrashedAt, CreatedBy);
-
--- purgeTrash: only trashed documents have a TrashedAt, so this NULL_FILTERED index holds the
--- trash alone, oldest first. A purge run reads the expired head of it with a key range and a
--- limit, so its cost follows what it purges, not how much young trash is waiting.
-CREATE NULL_FILTERED INDEX DocumentsByTrashedAt ON Documents(TrashedAt);
+-- listDocuments before documents had a state; replaced by DocumentsByStateAndCreatedAt below.
+CREATE INDEX DocumentsByCreatedAt ON Documents(TenantId, CreatedAt DESC, DocumentId)
+  STORING (Title, ActiveVersion, LatestVersion, UpdatedAt, CreatedBy);
 
 -- The versions of a document, numbered 1..n, stored with their parent.
 -- ObjectName is the content-addressed Cloud Storage object {tenant}/{document}/{sha256};
@@ -104,6 +92,29 @@ CREATE TABLE ProcessedEvents (
   ProcessedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
 ) PRIMARY KEY (TenantId, EventId),
   ROW DELETION POLICY (OLDER_THAN(ProcessedAt, INTERVAL 35 DAY));
+
+-- ---- Appended: the document lifecycle (the trash, the etag) ----
+-- A document is LIVE or TRASHED; TrashedAt is set exactly while it is TRASHED. Revision counts
+-- the changes to the document and its versions: every write bumps it, and the document's etag is
+-- derived from it. The defaults fill the rows that exist when the columns are added.
+ALTER TABLE Documents ADD COLUMN State STRING(16) NOT NULL DEFAULT ('LIVE');
+ALTER TABLE Documents ADD COLUMN Revision INT64 NOT NULL DEFAULT (1);
+ALTER TABLE Documents ADD COLUMN TrashedAt TIMESTAMP;
+ALTER TABLE Documents ADD CONSTRAINT DocumentsState CHECK (State IN ('LIVE', 'TRASHED'));
+ALTER TABLE Documents ADD CONSTRAINT DocumentsTrashedAt
+  CHECK ((State = 'TRASHED') = (TrashedAt IS NOT NULL));
+ALTER TABLE Documents ADD CONSTRAINT DocumentsRevision CHECK (Revision >= 1);
+
+-- listDocuments: one tenant's live (or trashed) documents, newest first, without a back join.
+CREATE INDEX DocumentsByStateAndCreatedAt ON Documents(TenantId, State, CreatedAt DESC, DocumentId)
+  STORING (Title, ActiveVersion, LatestVersion, Revision, UpdatedAt, TrashedAt, CreatedBy);
+DROP INDEX DocumentsByCreatedAt;
+
+-- purgeTrash: only trashed documents have a TrashedAt, so this NULL_FILTERED index holds the
+-- trash alone, oldest first. A purge run reads the expired head of it with a key range and a
+-- limit, so its cost follows what it purges, not how much young trash is waiting. Its first key
+-- is a timestamp, but only trash and restore write it, at a rate far below a hot spot's.
+CREATE NULL_FILTERED INDEX DocumentsByTrashedAt ON Documents(TrashedAt);
 
 -- Documents purged whose objects may still be in Cloud Storage: written in the transaction that
 -- removes the document's rows, and removed once every object under the document's prefix is

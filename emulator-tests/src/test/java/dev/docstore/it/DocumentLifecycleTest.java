@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.spanner.ResultSet;
 import com.google.cloud.spanner.Statement;
 import dev.docstore.api.Operation;
+import dev.docstore.store.ContentStore;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -165,6 +166,30 @@ class DocumentLifecycleTest {
       }
     }
     return types;
+  }
+
+  @Test
+  void aRefusedVersionRestoreBringsNoDeletedContentBack() {
+    String t = "restore-refused";
+    String id = documentWithVersions(t);
+    String sha = get(t, id).at("/versions/2/contentSha256").asText();
+    String object = ContentStore.objectName(t, id, sha);
+    assertTrue(STACK.local().docstore().content().read(object).isEmpty(), "v3 is deleted");
+    BadInputTest.assertProblem(STACK.api().post(RESTORE_DOCUMENT_VERSION).tenant(t)
+        .header("If-Match", "\"stale\"").json(Map.of("documentId", id, "version", 3)).send(),
+        412, "precondition_failed");
+    assertTrue(STACK.local().docstore().content().read(object).isEmpty(),
+        "a 412 restored nothing in storage");
+    assertEquals(200, onDocument(DELETE_DOCUMENT, t, id).status());
+    BadInputTest.assertProblem(STACK.api().post(RESTORE_DOCUMENT_VERSION).tenant(t)
+        .json(Map.of("documentId", id, "version", 3)).send(), 409, "document_state");
+    assertTrue(STACK.local().docstore().content().read(object).isEmpty(),
+        "the trash is read-only, in storage too");
+    assertEquals(200, onDocument(RESTORE_DOCUMENT, t, id).status());
+    assertEquals(200, STACK.api().post(RESTORE_DOCUMENT_VERSION).tenant(t)
+        .json(Map.of("documentId", id, "version", 3)).send().status());
+    assertEquals("three", new String(STACK.local().docstore().content().read(object)
+        .orElseThrow(), java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Test

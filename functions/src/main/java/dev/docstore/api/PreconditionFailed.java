@@ -14,10 +14,6 @@ public final class PreconditionFailed extends DocstoreException {
     this.currentEtag = currentEtag;
   }
 
-  public String currentEtag() {
-    return currentEtag;
-  }
-
   @Override
   public Map<String, String> problemMembers() {
     return Map.of("etag", currentEtag);

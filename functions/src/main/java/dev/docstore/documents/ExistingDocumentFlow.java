@@ -58,16 +58,26 @@ public abstract class ExistingDocumentFlow implements WriteFlow {
   public final Change decide(Struct rows, TxContext tx) {
     DocumentRow document = DocumentStore.document(rows)
         .orElseThrow(() -> new NotFound("the document"));
-    if (ifMatch.isPresent()) {
-      String etag = DocumentEtag.of(document);
-      if (!ifMatch.get().matches(etag)) {
-        throw new PreconditionFailed(etag);
-      }
+    if (!ifMatchHolds(document)) {
+      throw new PreconditionFailed(DocumentEtag.of(document));
     }
     if (document.state() != requiredState()) {
       throw wrongState();
     }
     return decide(document, rows, tx);
+  }
+
+  /**
+   * Whether the document, as read before the transaction, passes the checks {@link #decide}
+   * makes: so that a pre-commit effect is not made for a request the transaction will refuse.
+   * The transaction still decides; the document may change in between.
+   */
+  protected final boolean admits(DocumentRow document) {
+    return ifMatchHolds(document) && document.state() == requiredState();
+  }
+
+  private boolean ifMatchHolds(DocumentRow document) {
+    return ifMatch.isEmpty() || ifMatch.get().matches(DocumentEtag.of(document));
   }
 
   /** The state the document must be in: live, unless the write takes it out of the trash. */

@@ -1,6 +1,7 @@
 package dev.docstore.http;
 
 import dev.docstore.api.RangeNotSatisfiable;
+import dev.docstore.input.EntityTags;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -49,7 +50,7 @@ record ByteRange(long first, long last) {
       return Optional.empty();
     }
     List<String> specs = Arrays.stream(value.substring(UNIT.length()).split(",", -1))
-        .map(ByteRange::trimOws).filter(spec -> !spec.isEmpty()).toList();
+        .map(EntityTags::trimOws).filter(spec -> !spec.isEmpty()).toList();
     if (specs.size() != 1) {
       return Optional.empty();
     }
@@ -81,7 +82,4 @@ record ByteRange(long first, long last) {
     return significant.length() > 18 ? Long.MAX_VALUE : Long.parseLong(significant);
   }
 
-  private static String trimOws(String value) {
-    return value.replaceAll("^[ \t]+|[ \t]+$", "");
-  }
 }

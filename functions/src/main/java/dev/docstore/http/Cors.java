@@ -4,6 +4,7 @@ import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import dev.docstore.auth.DevAuthenticator;
 import dev.docstore.idempotency.IdempotencyKey;
+import dev.docstore.input.IfMatch;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,14 +16,14 @@ final class Cors {
   /** If-Match is the precondition of writes; the rest are getVersionContent's. */
   static final String ALLOWED_HEADERS = String.join(", ", "Authorization", "Content-Type",
       IdempotencyKey.HEADER, HttpEndpoint.REQUEST_ID_HEADER, ContentReply.IF_NONE_MATCH,
-      "If-Match", ContentReply.RANGE, ContentReply.IF_RANGE);
+      IfMatch.HEADER, ContentReply.RANGE, ContentReply.IF_RANGE);
   static final String DEV_HEADERS =
       ", " + DevAuthenticator.TENANT_HEADER + ", " + DevAuthenticator.USER_HEADER;
   static final String EXPOSED_HEADERS = String.join(", ", Reply.REPLAYED_HEADER,
       HttpEndpoint.REQUEST_ID_HEADER, Reply.ETAG_HEADER, ContentReply.CONTENT_RANGE,
       ContentReply.ACCEPT_RANGES, ContentReply.CONTENT_DISPOSITION);
   /** What every answer of a CORS function varies on, beside what the answer itself does. */
-  static final String VARY = "Origin";
+  static final String VARY_ON = "Origin";
   private static final String MAX_AGE_SECONDS = "600";
 
   private final List<String> allowedOrigins;
@@ -43,7 +44,7 @@ final class Cors {
 
   /** Answers a preflight: 204, with the CORS grant only for an allowed origin. */
   void preflight(HttpRequest request, HttpResponse response, String method) {
-    response.appendHeader(HttpEndpoint.VARY, VARY);
+    response.appendHeader(HttpEndpoint.VARY, VARY_ON);
     allowedOrigin(request).ifPresent(origin -> {
       response.appendHeader("Access-Control-Allow-Origin", origin);
       response.appendHeader("Access-Control-Allow-Methods", method);
@@ -55,7 +56,7 @@ final class Cors {
 
   /**
    * On an actual request: let an allowed origin's page read the answer and its headers. The
-   * answer must also vary on {@link #VARY}, which the endpoint folds into its one Vary.
+   * answer must also vary on {@link #VARY_ON}, which the endpoint folds into its one Vary.
    */
   void decorate(HttpRequest request, HttpResponse response) {
     allowedOrigin(request).ifPresent(origin -> {

@@ -163,7 +163,7 @@ public final class HttpEndpoint {
     List<String> vary = new ArrayList<>(on);
     if (cors != null) {
       cors.decorate(request, response);
-      vary.add(Cors.VARY);
+      vary.add(Cors.VARY_ON);
     }
     if (!vary.isEmpty()) {
       response.appendHeader(VARY, String.join(", ", vary));

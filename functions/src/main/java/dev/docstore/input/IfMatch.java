@@ -43,9 +43,12 @@ public final class IfMatch {
     return any || tags.stream().anyMatch(tag -> tag.strongMatch(etag));
   }
 
-  /** The precondition as the idempotency fingerprint takes it: the same for equal headers. */
+  /**
+   * The precondition as the idempotency fingerprint takes it: the same for headers that mean
+   * the same (a list is a set: order and white space do not matter).
+   */
   public String canonical() {
     return any ? "*" : tags.stream().map(t -> (t.weak() ? "W/" : "") + t.opaque())
-        .collect(Collectors.joining(", "));
+        .sorted().distinct().collect(Collectors.joining(", "));
   }
 }

@@ -51,10 +51,18 @@ public final class RestoreDocumentVersionOperation extends VersionTargetOperatio
 
     @Override
     public void beforeTransaction(WriteLog log) {
-      // The recorded generation lives in Spanner, so this one read precedes the transaction.
-      // A missing or live version is left for the transaction to reject with 404 or 409.
-      Optional<VersionRow> version =
-          documents.getVersion(tenant, target.documentId(), target.version());
+      // The recorded generation lives in Spanner, so this one read (the document and the
+      // version) precedes the transaction. A request the transaction will refuse restores
+      // nothing: a missing document or version (404), a stale If-Match (412), a trashed
+      // document (409), a live version (409). Race window: the document may be trashed, or its
+      // etag move, between this read and the transaction; the object then comes back while its
+      // version stays DELETED. It is unreferenced and harmless, and purging the document
+      // removes it with every other object under the document's prefix.
+      Optional<VersionRow> version = documents
+          .getDocument(tenant, target.documentId(), target.version() - 1, 1)
+          .filter(found -> admits(found.document()))
+          .flatMap(found -> found.versions().stream()
+              .filter(v -> v.version() == target.version()).findFirst());
       if (version.isEmpty() || version.get().live()) {
         return;
       }

@@ -45,6 +45,8 @@ class IfMatchTest {
   @Test
   void theCanonicalFormIgnoresWhiteSpaceButNotTheTags() {
     assertEquals(parse("\"a\",\"b\"").canonical(), parse(" \"a\" ,  \"b\"").canonical());
+    assertEquals(parse("\"a\", \"b\"").canonical(), parse("\"b\", \"a\"").canonical(),
+        "a list is a set");
     assertFalse(parse("\"a\"").canonical().equals(parse("\"b\"").canonical()));
   }
 
