@@ -99,6 +99,27 @@ public final class ContentStore {
     return storage.delete(BlobId.of(bucket, objectName));
   }
 
+  /** The prefix every object of the document has: {@code {tenantId}/{documentId}/}. */
+  public static String documentPrefix(String tenantId, String documentId) {
+    return tenantId + "/" + documentId + "/";
+  }
+
+  /**
+   * Deletes every object of the document, whatever its versions said (a purge has no rows left
+   * to ask), and returns how many it deleted. An object already gone is fine: a repeated or
+   * concurrent call deletes what is left and finds nothing else.
+   */
+  public int deleteDocumentObjects(String tenantId, String documentId) {
+    int deleted = 0;
+    for (Blob blob : storage.list(bucket,
+        Storage.BlobListOption.prefix(documentPrefix(tenantId, documentId))).iterateAll()) {
+      if (storage.delete(BlobId.of(bucket, blob.getName()))) {
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
   private static long generationOf(Blob blob) {
     Long generation = blob.getGeneration();
     return generation == null ? 0L : generation;

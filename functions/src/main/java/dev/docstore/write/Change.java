@@ -45,6 +45,15 @@ public record Change(
     return new Change(Outcome.OK, body, List.of(), null, true, List.of());
   }
 
+  /**
+   * An answer that writes nothing and emits nothing, for a write that finds in its transaction
+   * that nothing is left to do (purgeTrash on a document restored or trashed again since its
+   * scan). The write shape treats it as a dedupe: {@link WriteResult#replayed()} is true.
+   */
+  public static Change nothing(Outcome outcome, ObjectNode body) {
+    return new Change(outcome, body, List.of(), null, true, List.of());
+  }
+
   public Change thenAfterCommit(Consumer<WriteLog> effect) {
     return thenAfterCommit(null, effect);
   }
