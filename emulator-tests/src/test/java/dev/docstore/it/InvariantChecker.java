@@ -6,13 +6,18 @@ import com.google.cloud.spanner.Statement;
 import dev.docstore.input.Sha256;
 import dev.docstore.store.ContentStore;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * docs/CONTRACT.md's invariants, read from Spanner and storage: every document has a live active
- * version; latestVersion is the maximum; versions are numbered 1..n without gaps; every live
- * version's object exists and holds bytes with its sha256. Returns every violation at once.
+ * docs/CONTRACT.md's invariants, read from Spanner and storage: every document, live or trashed,
+ * has a live active version; latestVersion is the maximum; versions are numbered 1..n without
+ * gaps; every live version's object exists and holds bytes with its sha256; every object belongs
+ * to a document that has a row, or to a purged one whose tombstone says a purge run will still
+ * delete it (a purged document leaves no row and, once finished, no object). Returns every
+ * violation at once.
  */
 public final class InvariantChecker {
   private final DatabaseClient db;
@@ -66,6 +71,19 @@ public final class InvariantChecker {
             problems.add(where + ": object bytes do not match the recorded sha256");
           }
         });
+    Set<String> documents = new HashSet<>();
+    query("SELECT TenantId, DocumentId FROM Documents", rs ->
+        documents.add(rs.getString("TenantId") + "/" + rs.getString("DocumentId") + "/"));
+    Set<String> tombstones = new HashSet<>();
+    query("SELECT TenantId, DocumentId FROM PurgedDocuments", rs ->
+        tombstones.add(rs.getString("TenantId") + "/" + rs.getString("DocumentId") + "/"));
+    for (String object : content.objectNamesUnder("")) {
+      int documentEnd = object.indexOf('/', object.indexOf('/') + 1) + 1;
+      String prefix = object.substring(0, documentEnd);
+      if (documentEnd == 0 || !documents.contains(prefix) && !tombstones.contains(prefix)) {
+        problems.add(object + ": object of a document with no row and no tombstone");
+      }
+    }
     query("SELECT TenantId, DocumentId, Version FROM DocumentVersions"
         + " WHERE (State = 'DELETED') != (DeletedAt IS NOT NULL)", rs ->
         problems.add(rs.getString("TenantId") + "/" + rs.getString("DocumentId") + " v"

@@ -5,6 +5,8 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -111,13 +113,21 @@ public final class ContentStore {
    */
   public int deleteDocumentObjects(String tenantId, String documentId) {
     int deleted = 0;
-    for (Blob blob : storage.list(bucket,
-        Storage.BlobListOption.prefix(documentPrefix(tenantId, documentId))).iterateAll()) {
-      if (storage.delete(BlobId.of(bucket, blob.getName()))) {
+    for (String name : objectNamesUnder(documentPrefix(tenantId, documentId))) {
+      if (delete(name)) {
         deleted++;
       }
     }
     return deleted;
+  }
+
+  /** The names of the live objects whose name starts with {@code prefix}, every page of them. */
+  public List<String> objectNamesUnder(String prefix) {
+    List<String> names = new ArrayList<>();
+    for (Blob blob : storage.list(bucket, Storage.BlobListOption.prefix(prefix)).iterateAll()) {
+      names.add(blob.getName());
+    }
+    return names;
   }
 
   private static long generationOf(Blob blob) {
