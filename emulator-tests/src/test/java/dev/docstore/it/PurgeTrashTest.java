@@ -301,13 +301,13 @@ class PurgeTrashTest {
     String youngTenant = "purge-scan-young";
     List<String> young = new ArrayList<>();
     try {
+      long emptyWithoutYoung = emptyRunMillis();
       expiredDocuments(t, 3);
       long started = System.nanoTime();
       List<String> withoutYoung = RpcCounter.roundTrips(STACK.rpcs().during(
           () -> assertEquals(3, purge().json().get("purged").asInt())));
       long withoutYoungMillis = (System.nanoTime() - started) / 1_000_000;
 
-      long emptyWithoutYoung = emptyRunMillis();
       young.addAll(insertYoungTrash(youngTenant, 2_000, version));
       long emptyWithYoung = emptyRunMillis();
       expiredDocuments(t, 3);
@@ -357,12 +357,13 @@ class PurgeTrashTest {
   }
 
   /**
-   * {@code n} documents trashed just now (by the stack's clock), written straight into Spanner
-   * for speed: each a row and one live version whose object is the template's.
+   * {@code n} young trashed documents, written straight into Spanner for speed: each a row and
+   * one live version whose object is the template's. Trashed "in ten days" by the stack's clock,
+   * so that ageing the expired documents after them leaves these young.
    */
   private static List<String> insertYoungTrash(String tenant, int n, Struct version) {
-    Timestamp now = Timestamp.ofTimeMicroseconds(
-        ChronoUnit.MICROS.between(Instant.EPOCH, STACK.clock().instant()));
+    Timestamp now = Timestamp.ofTimeMicroseconds(ChronoUnit.MICROS.between(Instant.EPOCH,
+        STACK.clock().instant().plus(Duration.ofDays(10))));
     List<String> ids = new ArrayList<>();
     List<Mutation> batch = new ArrayList<>();
     for (int i = 0; i < n; i++) {
