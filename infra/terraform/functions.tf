@@ -20,6 +20,7 @@ locals {
     getVersionContent      = { entry_point = "dev.docstore.functions.GetVersionContent", trigger = "http", public = true }
     getUsage               = { entry_point = "dev.docstore.functions.GetUsage", trigger = "http", public = true }
     publishOutbox          = { entry_point = "dev.docstore.functions.PublishOutbox", trigger = "http", public = false }
+    purgeTrash             = { entry_point = "dev.docstore.functions.PurgeTrash", trigger = "http", public = false }
     analyticsSubscriber    = { entry_point = "dev.docstore.functions.AnalyticsSubscriber", trigger = "pubsub", public = false }
   }
 
@@ -43,6 +44,7 @@ locals {
     AUTH_TENANT_CLAIM    = var.auth_tenant_claim
     PUBLISH_TIMEOUT      = var.publish_timeout
     OUTBOX_GRACE_PERIOD  = var.outbox_grace_period
+    TRASH_RETENTION      = var.trash_retention
     ALLOWED_ORIGINS      = join(",", var.allowed_origins)
     # Jetty 9.4 in the Functions Framework invoker rewrites well-known Content-Type values
     # ("text/plain; charset=UTF-8" is sent as "text/plain;charset=utf-8") unless this is set;

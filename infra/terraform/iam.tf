@@ -17,6 +17,15 @@ resource "google_service_account" "scheduler" {
   depends_on = [google_project_service.api]
 }
 
+# The purge job's identity: may invoke purgeTrash and nothing else (not publishOutbox: a leaked
+# token of either job reaches one function).
+resource "google_service_account" "purge_scheduler" {
+  account_id   = "${var.name_prefix}-purge-scheduler"
+  display_name = "docstore Cloud Scheduler (invokes purgeTrash)"
+
+  depends_on = [google_project_service.api]
+}
+
 # The Eventarc trigger's identity: may invoke analyticsSubscriber and nothing else.
 resource "google_service_account" "trigger" {
   account_id   = "${var.name_prefix}-analytics-trigger"
@@ -79,6 +88,14 @@ resource "google_cloud_run_service_iam_member" "scheduler_invokes_publish_outbox
   service  = google_cloudfunctions2_function.function["publishOutbox"].service_config[0].service
   role     = "roles/run.invoker"
   member   = google_service_account.scheduler.member
+}
+
+resource "google_cloud_run_service_iam_member" "purge_scheduler_invokes_purge_trash" {
+  project  = var.project_id
+  location = var.region
+  service  = google_cloudfunctions2_function.function["purgeTrash"].service_config[0].service
+  role     = "roles/run.invoker"
+  member   = google_service_account.purge_scheduler.member
 }
 
 resource "google_cloud_run_service_iam_member" "trigger_invokes_analytics_subscriber" {

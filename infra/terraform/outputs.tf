@@ -36,9 +36,10 @@ output "analytics_trigger" {
 
 output "service_accounts" {
   value = {
-    runtime   = google_service_account.runtime.email
-    scheduler = google_service_account.scheduler.email
-    trigger   = google_service_account.trigger.email
-    build     = google_service_account.build.email
+    runtime         = google_service_account.runtime.email
+    scheduler       = google_service_account.scheduler.email
+    purge_scheduler = google_service_account.purge_scheduler.email
+    trigger         = google_service_account.trigger.email
+    build           = google_service_account.build.email
   }
 }

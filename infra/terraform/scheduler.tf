@@ -29,3 +29,35 @@ resource "google_cloud_scheduler_job" "publish_outbox" {
     google_cloud_run_service_iam_member.scheduler_invokes_publish_outbox,
   ]
 }
+
+# Daily, a second job POSTs to purgeTrash as its own account, which may invoke purgeTrash and
+# nothing else. A run that stops part way (timeout, an outage) is finished by the next one.
+resource "google_cloud_scheduler_job" "purge_trash" {
+  name             = "${var.name_prefix}-purge-trash"
+  description      = "Removes for good the documents trashed longer than TRASH_RETENTION."
+  region           = var.region
+  schedule         = var.purge_trash_schedule
+  time_zone        = "Etc/UTC"
+  attempt_deadline = "${var.function_timeout_seconds + 30}s"
+
+  # A failed run is retried a few times that day; whatever is left waits for the next day.
+  retry_config {
+    retry_count          = 3
+    min_backoff_duration = "60s"
+  }
+
+  http_target {
+    http_method = "POST"
+    uri         = google_cloudfunctions2_function.function["purgeTrash"].service_config[0].uri
+
+    oidc_token {
+      service_account_email = google_service_account.purge_scheduler.email
+      audience              = google_cloudfunctions2_function.function["purgeTrash"].service_config[0].uri
+    }
+  }
+
+  depends_on = [
+    google_project_service.api,
+    google_cloud_run_service_iam_member.purge_scheduler_invokes_purge_trash,
+  ]
+}

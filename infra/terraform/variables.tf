@@ -199,6 +199,17 @@ variable "outbox_grace_period" {
   default     = "PT30S"
 }
 
+variable "trash_retention" {
+  description = "TRASH_RETENTION, how long a trashed document is kept before purgeTrash removes it, ISO-8601 days P1D..P365D."
+  type        = string
+  default     = "P30D"
+
+  validation {
+    condition     = can(regex("^P([1-9][0-9]?|[12][0-9]{2}|3[0-5][0-9]|36[0-5])D$", var.trash_retention))
+    error_message = "trash_retention must be P1D..P365D (whole days, e.g. P30D)."
+  }
+}
+
 variable "allowed_origins" {
   description = "ALLOWED_ORIGINS, the browser origins of the frontend (CORS)."
   type        = list(string)
@@ -211,4 +222,10 @@ variable "publish_outbox_schedule" {
   description = "Cron schedule of the publishOutbox job."
   type        = string
   default     = "* * * * *"
+}
+
+variable "purge_trash_schedule" {
+  description = "Cron schedule of the purgeTrash job (daily by default, UTC)."
+  type        = string
+  default     = "17 3 * * *"
 }

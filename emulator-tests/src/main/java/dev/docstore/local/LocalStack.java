@@ -172,8 +172,17 @@ public final class LocalStack implements AutoCloseable {
       });
       push(started, relay::shutdownNow);
       HttpClient scheduler = HttpClient.newHttpClient();
-      relay.scheduleWithFixedDelay(() -> stack.runPublishOutbox(scheduler), 30, 30,
-          TimeUnit.SECONDS);
+      relay.scheduleWithFixedDelay(() -> stack.runScheduled(scheduler,
+          Operation.PUBLISH_OUTBOX), 30, 30, TimeUnit.SECONDS);
+      // Its own thread, so that a long purge never delays the relay.
+      ScheduledExecutorService purge = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "purge-trash");
+        t.setDaemon(true);
+        return t;
+      });
+      push(started, purge::shutdownNow);
+      purge.scheduleWithFixedDelay(() -> stack.runScheduled(scheduler, Operation.PURGE_TRASH),
+          1, 60, TimeUnit.MINUTES);
       System.err.println(stack.banner(emulators));
     } catch (RuntimeException e) {
       System.err.println("./run-local could not start: " + e.getMessage());
@@ -192,15 +201,19 @@ public final class LocalStack implements AutoCloseable {
     return closeable;
   }
 
-  /** POSTs /publishOutbox, as Cloud Scheduler does every minute in production. */
-  void runPublishOutbox(HttpClient http) {
+  /**
+   * POSTs a background function's path, as Cloud Scheduler does in production (publishOutbox
+   * every minute, purgeTrash daily).
+   */
+  void runScheduled(HttpClient http, Operation operation) {
     try {
       http.send(HttpRequest.newBuilder(
-              URI.create(baseUrl() + "/" + Operation.PUBLISH_OUTBOX.functionName()))
+              URI.create(baseUrl() + "/" + operation.functionName()))
           .POST(HttpRequest.BodyPublishers.noBody()).build(),
           HttpResponse.BodyHandlers.discarding());
     } catch (Exception e) {
-      LOG.warn("scheduled publishOutbox failed", kv("reason", e.getClass().getSimpleName()));
+      LOG.warn("scheduled " + operation.functionName() + " failed",
+          kv("reason", e.getClass().getSimpleName()));
     }
   }
 
@@ -212,7 +225,11 @@ public final class LocalStack implements AutoCloseable {
         .append(" (from infra/spanner/schema.sql)\n");
     out.append("Pub/Sub topic ").append(config.analyticsTopic()).append(", pull subscription ")
         .append(config.analyticsTopic()).append("-local -> /analyticsSubscriber (CloudEvent)\n");
-    out.append("publishOutbox runs every 30 s\n");
+    java.time.Duration retention = config.trashRetention();
+    out.append("publishOutbox runs every 30 s, purgeTrash every hour (TRASH_RETENTION ")
+        .append(retention.toSecondsPart() == 0 && retention.toMinutesPart() == 0
+            && retention.toHoursPart() == 0 ? "P" + retention.toDays() + "D" : retention)
+        .append(")\n");
     out.append("Cloud Storage: ").append(storage == null
         ? "STORAGE_EMULATOR_HOST " + config.storageEmulatorHost().orElse("")
         : "in-memory (LocalStorageHelper), bucket " + config.contentBucket()).append('\n');

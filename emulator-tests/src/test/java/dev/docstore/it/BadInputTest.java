@@ -148,7 +148,7 @@ class BadInputTest {
     String query = switch (op) {
       case GET_DOCUMENT -> "documentId=" + id;
       case LIST_VERSIONS -> "documentId=" + id + "&pageSize=1";
-      case LIST_DOCUMENTS, PUBLISH_OUTBOX -> "";
+      case LIST_DOCUMENTS, PUBLISH_OUTBOX, PURGE_TRASH -> "";
       case GET_VERSION_CONTENT -> "documentId=" + id + "&version=1";
       case GET_USAGE -> "from=2026-01-01&to=2026-01-31";
       default -> throw new AssertionError("no valid request for " + op.functionName()

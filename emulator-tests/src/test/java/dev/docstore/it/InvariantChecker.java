@@ -6,14 +6,18 @@ import com.google.cloud.spanner.Statement;
 import dev.docstore.input.Sha256;
 import dev.docstore.store.ContentStore;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * docs/CONTRACT.md's invariants, read from Spanner and storage: every document, live or in the
  * trash, has a live active version (a trashed document keeps its versions as they were, so a
  * restore brings it back whole); latestVersion is the maximum; versions are numbered 1..n
- * without gaps; every live version's object exists and holds bytes with its sha256; a
+ * without gaps; every live version's object exists and holds bytes with its sha256; every
+ * object belongs to a document that has a row, or to a purged one whose tombstone says a purge
+ * run will still delete it (a purged document leaves no row and, once finished, no object); a
  * document's state is LIVE or TRASHED, with a trashedAt exactly while TRASHED, and its revision
  * is at least 1. Returns every violation at once.
  *
@@ -74,6 +78,19 @@ public final class InvariantChecker {
             problems.add(where + ": object bytes do not match the recorded sha256");
           }
         });
+    Set<String> documents = new HashSet<>();
+    query("SELECT TenantId, DocumentId FROM Documents", rs ->
+        documents.add(rs.getString("TenantId") + "/" + rs.getString("DocumentId") + "/"));
+    Set<String> tombstones = new HashSet<>();
+    query("SELECT TenantId, DocumentId FROM PurgedDocuments", rs ->
+        tombstones.add(rs.getString("TenantId") + "/" + rs.getString("DocumentId") + "/"));
+    for (String object : content.objectNamesUnder("")) {
+      int documentEnd = object.indexOf('/', object.indexOf('/') + 1) + 1;
+      String prefix = object.substring(0, documentEnd);
+      if (documentEnd == 0 || !documents.contains(prefix) && !tombstones.contains(prefix)) {
+        problems.add(object + ": object of a document with no row and no tombstone");
+      }
+    }
     query("SELECT TenantId, DocumentId, Version FROM DocumentVersions"
         + " WHERE (State = 'DELETED') != (DeletedAt IS NOT NULL)", rs ->
         problems.add(rs.getString("TenantId") + "/" + rs.getString("DocumentId") + " v"

@@ -1,6 +1,7 @@
 package dev.docstore.it;
 
 import static dev.docstore.api.Operation.CREATE_DOCUMENT;
+import static dev.docstore.api.Operation.DELETE_DOCUMENT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,25 +58,37 @@ class InvariantCheckerTest {
   }
 
   @Test
-  void aTrashedDocumentMustKeepALiveActiveVersion() {
+  void aTrashedDocumentNeedsItsLiveActiveVersionAndAnObjectNeedsARowOrATombstone() {
     String t = "planted-trash";
     String id = STACK.api().post(CREATE_DOCUMENT).tenant(t)
-        .json(Map.of("title", "trashed victim", "content", "bytes")).send()
+        .json(Map.of("title", "trashed victim", "content", "trashed bytes")).send()
         .json().at("/document/documentId").asText();
     assertEquals(200, STACK.api().post(DELETE_DOCUMENT).tenant(t)
         .json(Map.of("documentId", id)).send().status());
-    assertTrue(STACK.invariants().violations().isEmpty(), "a trashed document is consistent");
+    assertTrue(STACK.invariants().violations().isEmpty());
     var db = STACK.rows().client();
+    String object = db.singleUse().readRow("DocumentVersions", Key.of(t, id, 1),
+        List.of("ObjectName")).getString("ObjectName");
     try {
       db.write(List.of(Mutation.newUpdateBuilder("DocumentVersions").set("TenantId").to(t)
           .set("DocumentId").to(id).set("Version").to(1).set("State").to("DELETED")
           .set("DeletedAt").to(Timestamp.now()).build()));
       List<String> problems = STACK.invariants().violations();
       assertEquals(1, problems.size(), String.join("\n", problems));
-      assertTrue(problems.get(0).contains(t + "/" + id + ": active version 1 is not live"),
-          problems.get(0));
-    } finally {
+      assertTrue(problems.get(0).contains("is not live"), "the trash is checked too");
+
+      // The rows go, the object stays: only a tombstone excuses it.
       db.write(List.of(Mutation.delete("Documents", Key.of(t, id))));
+      List<String> orphan = STACK.invariants().violations();
+      assertEquals(1, orphan.size(), String.join("\n", orphan));
+      assertTrue(orphan.get(0).contains(object + ": object of a document with no row"));
+      db.write(List.of(Mutation.newInsertBuilder("PurgedDocuments").set("TenantId").to(t)
+          .set("DocumentId").to(id).set("PurgedAt").to(Timestamp.now()).build()));
+      assertEquals(List.of(), STACK.invariants().violations());
+    } finally {
+      STACK.local().docstore().content().delete(object);
+      db.write(List.of(Mutation.delete("Documents", Key.of(t, id)),
+          Mutation.delete("PurgedDocuments", Key.of(t, id))));
     }
   }
 

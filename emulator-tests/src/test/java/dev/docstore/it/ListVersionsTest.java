@@ -294,8 +294,10 @@ class ListVersionsTest {
 
     String token = listed(owner, "documentId=" + id + "&pageSize=1").get("nextPageToken")
         .asText();
-    // What a purge leaves: no document row, its versions gone with it by the cascade.
+    // What a purge leaves: no document row, its versions gone with it by the cascade, and no
+    // object under its prefix.
     STACK.rows().client().write(List.of(Mutation.delete("Documents", Key.of(owner, id))));
+    STACK.local().docstore().content().deleteDocumentObjects(owner, id);
     BadInputTest.assertProblem(listVersions(owner, "documentId=" + id + "&pageToken=" + token),
         404, "not_found");
     BadInputTest.assertProblem(listVersions(owner, "documentId=" + id), 404, "not_found");

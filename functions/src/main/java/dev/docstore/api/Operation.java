@@ -34,6 +34,8 @@ public enum Operation {
   GET_VERSION_CONTENT("getVersionContent", Trigger.HTTP_PUBLIC, "GET", null),
   GET_USAGE("getUsage", Trigger.HTTP_PUBLIC, "GET", null),
   PUBLISH_OUTBOX("publishOutbox", Trigger.HTTP_PRIVATE, "POST", null),
+  PURGE_TRASH("purgeTrash", Trigger.HTTP_PRIVATE, "POST", "document.purged",
+      Step.AFTER_COMMIT_BEFORE_OBJECT_DELETE, Step.AFTER_OBJECT_DELETE),
   ANALYTICS_SUBSCRIBER("analyticsSubscriber", Trigger.CLOUD_EVENT, "POST", null);
 
   /** How a function is triggered and who may call it. */

@@ -9,7 +9,9 @@ public enum Step {
   AFTER_DOCUMENT_INSERT("afterDocumentInsert", Phase.PRE_COMMIT),
   BEFORE_COMMIT("beforeCommit", Phase.PRE_COMMIT),
   AFTER_COMMIT_BEFORE_PUBLISH("afterCommitBeforePublish", Phase.POST_COMMIT),
-  AFTER_COMMIT_BEFORE_OBJECT_DELETE("afterCommitBeforeObjectDelete", Phase.POST_COMMIT);
+  AFTER_COMMIT_BEFORE_OBJECT_DELETE("afterCommitBeforeObjectDelete", Phase.POST_COMMIT),
+  /** purgeTrash: the document's objects are deleted, its tombstone not yet. */
+  AFTER_OBJECT_DELETE("afterObjectDelete", Phase.POST_COMMIT);
 
   /** Which side of the commit a step sits on. */
   public enum Phase {

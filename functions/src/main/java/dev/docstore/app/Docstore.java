@@ -33,6 +33,7 @@ import dev.docstore.documents.CreateDocumentOperation;
 import dev.docstore.documents.DeleteDocumentOperation;
 import dev.docstore.documents.DocumentReads;
 import dev.docstore.documents.RestoreDocumentOperation;
+import dev.docstore.documents.TrashPurge;
 import dev.docstore.documents.UpdateDocumentOperation;
 import dev.docstore.failpoints.Failpoints;
 import dev.docstore.http.HttpEndpoint;
@@ -47,6 +48,7 @@ import dev.docstore.outbox.OutboxRelay;
 import dev.docstore.store.ContentStore;
 import dev.docstore.store.DocumentStore;
 import dev.docstore.store.OutboxStore;
+import dev.docstore.store.TrashStore;
 import dev.docstore.store.UsageStore;
 import dev.docstore.usage.AnalyticsDelivery;
 import dev.docstore.usage.UsageReads;
@@ -196,6 +198,8 @@ public final class Docstore implements AutoCloseable {
           Routes.getVersionContent(new VersionReads(documents.get(), content.get()));
       case GET_USAGE -> Routes.getUsage(new UsageReads(usageStore.get()));
       case PUBLISH_OUTBOX -> Routes.publishOutbox(relay.get());
+      case PURGE_TRASH -> Routes.purgeTrash(new TrashPurge(writeShape.get(),
+          new TrashStore(databaseClient.get()), content.get(), clock, config.trashRetention()));
       case ANALYTICS_SUBSCRIBER -> throw new IllegalArgumentException(
           op.functionName() + " is a CloudEvent function");
     };

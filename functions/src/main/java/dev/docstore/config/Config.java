@@ -36,7 +36,8 @@ public record Config(
     Optional<String> storageEmulatorHost,
     Duration publishTimeout,
     Duration outboxGracePeriod,
-    List<String> allowedOrigins) {
+    List<String> allowedOrigins,
+    Duration trashRetention) {
 
   public enum AuthMode {
     FIREBASE,
@@ -69,6 +70,8 @@ public record Config(
 
   public static final Duration MIN_TTL = Duration.ofHours(1);
   public static final Duration MAX_TTL = Duration.ofHours(72);
+  public static final Duration MIN_TRASH_RETENTION = Duration.ofDays(1);
+  public static final Duration MAX_TRASH_RETENTION = Duration.ofDays(365);
   public static final long DEFAULT_MAX_CONTENT_BYTES = 5L * 1024 * 1024;
   /** Cloud Functions takes HTTP requests up to 32 MiB, and base64 grows content by 4/3. */
   public static final long LARGEST_MAX_CONTENT_BYTES = 24L * 1024 * 1024;
@@ -113,7 +116,8 @@ public record Config(
             get(env, "STORAGE_EMULATOR_HOST"),
             parseDuration(env, "PUBLISH_TIMEOUT", Duration.ofSeconds(5)),
             parseDuration(env, "OUTBOX_GRACE_PERIOD", Duration.ofSeconds(30)),
-            get(env, "ALLOWED_ORIGINS").map(Config::splitList).orElse(List.of()));
+            get(env, "ALLOWED_ORIGINS").map(Config::splitList).orElse(List.of()),
+            parseTrashRetention(get(env, "TRASH_RETENTION").orElse("P30D")));
   }
 
   public boolean onEmulator() {
@@ -124,7 +128,7 @@ public record Config(
     return new Config(projectId, spannerInstance, database, contentBucket, analyticsTopic,
         idempotencyTtl, maxContentBytes, authMode, authIssuer, authAudience, authCertsUrl,
         authTenantClaim, failpointsEnabled, failpoints, spannerEmulatorHost, pubsubEmulatorHost,
-        storageEmulatorHost, publishTimeout, outboxGracePeriod, allowedOrigins);
+        storageEmulatorHost, publishTimeout, outboxGracePeriod, allowedOrigins, trashRetention);
   }
 
   private static AuthMode parseAuthMode(String value, Optional<String> emulator) {
@@ -196,6 +200,21 @@ public record Config(
       throw new ConfigException("IDEMPOTENCY_TTL must be between PT1H and PT72H, was " + value);
     }
     return ttl;
+  }
+
+  /** How long a trashed document is kept before purgeTrash removes it: P1D..P365D. */
+  private static Duration parseTrashRetention(String value) {
+    Duration retention;
+    try {
+      retention = Duration.parse(value.trim());
+    } catch (DateTimeParseException e) {
+      throw new ConfigException("TRASH_RETENTION must be an ISO-8601 duration such as P30D");
+    }
+    if (retention.compareTo(MIN_TRASH_RETENTION) < 0
+        || retention.compareTo(MAX_TRASH_RETENTION) > 0) {
+      throw new ConfigException("TRASH_RETENTION must be between P1D and P365D, was " + value);
+    }
+    return retention;
   }
 
   private static Duration parseDuration(Map<String, String> env, String name, Duration fallback) {

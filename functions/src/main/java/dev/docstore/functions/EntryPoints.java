@@ -47,6 +47,7 @@ public final class EntryPoints {
       case GET_VERSION_CONTENT -> GetVersionContent.class;
       case GET_USAGE -> GetUsage.class;
       case PUBLISH_OUTBOX -> PublishOutbox.class;
+      case PURGE_TRASH -> PurgeTrash.class;
       case ANALYTICS_SUBSCRIBER -> AnalyticsSubscriber.class;
     };
   }

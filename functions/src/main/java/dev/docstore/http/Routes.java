@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.docstore.api.InvalidRequest;
 import dev.docstore.documents.DocumentReads;
+import dev.docstore.documents.TrashPurge;
 import dev.docstore.http.HttpEndpoint.Handler;
 import dev.docstore.idempotency.Fingerprint;
 import dev.docstore.input.EntityTags;
@@ -134,6 +135,20 @@ public final class Routes {
           .put("published", result.published())
           .put("failed", result.failed())
           .put("unmarked", result.unmarked()));
+    });
+  }
+
+  /**
+   * POST → 200 {purged, finished, skipped}: removes the expired trash for good, run by Cloud
+   * Scheduler. A run that fails part way answers the failure; what it did stays done.
+   */
+  public static Handler purgeTrash(TrashPurge purge) {
+    return taking(List.of(), call -> {
+      TrashPurge.Result result = purge.run(call.requestId());
+      return Reply.json(200, JsonNodeFactory.instance.objectNode()
+          .put("purged", result.purged())
+          .put("finished", result.finished())
+          .put("skipped", result.skipped()));
     });
   }
 }

@@ -9,6 +9,8 @@ import com.google.cloud.storage.StorageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -134,6 +136,35 @@ public final class ContentStore {
 
   public boolean delete(String objectName) {
     return storage.delete(BlobId.of(bucket, objectName));
+  }
+
+  /** The prefix every object of the document has: {@code {tenantId}/{documentId}/}. */
+  public static String documentPrefix(String tenantId, String documentId) {
+    return tenantId + "/" + documentId + "/";
+  }
+
+  /**
+   * Deletes every object of the document, whatever its versions said (a purge has no rows left
+   * to ask), and returns how many it deleted. An object already gone is fine: a repeated or
+   * concurrent call deletes what is left and finds nothing else.
+   */
+  public int deleteDocumentObjects(String tenantId, String documentId) {
+    int deleted = 0;
+    for (String name : objectNamesUnder(documentPrefix(tenantId, documentId))) {
+      if (delete(name)) {
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  /** The names of the live objects whose name starts with {@code prefix}, every page of them. */
+  public List<String> objectNamesUnder(String prefix) {
+    List<String> names = new ArrayList<>();
+    for (Blob blob : storage.list(bucket, Storage.BlobListOption.prefix(prefix)).iterateAll()) {
+      names.add(blob.getName());
+    }
+    return names;
   }
 
   private static long generationOf(Blob blob) {

@@ -210,6 +210,14 @@ public final class DocumentStore {
         .build();
   }
 
+  /**
+   * Removes the document for good: its versions go with it (DocumentVersions is interleaved
+   * ON DELETE CASCADE).
+   */
+  public static Mutation deleteDocument(String tenantId, String documentId) {
+    return Mutation.delete(DOCUMENTS, Key.of(tenantId, documentId));
+  }
+
   public static Mutation insertVersion(String tenantId, VersionRow v) {
     return Mutation.newInsertBuilder(VERSIONS)
         .set("TenantId").to(tenantId)

@@ -42,7 +42,17 @@ public record Change(
    * (createDocumentVersion's deterministic dedupe).
    */
   public static Change dedupe(ObjectNode body) {
-    return new Change(Outcome.OK, body, List.of(), null, true, List.of());
+    return nothing(Outcome.OK, body);
+  }
+
+  /**
+   * An answer that writes nothing and emits nothing, for a write that finds in its transaction
+   * that nothing is left to do (purgeTrash on a document trashed again since its scan, whose
+   * retention starts over). The write shape treats it as a dedupe: {@link WriteResult#replayed()}
+   * is true.
+   */
+  public static Change nothing(Outcome outcome, ObjectNode body) {
+    return new Change(outcome, body, List.of(), null, true, List.of());
   }
 
   public Change thenAfterCommit(Consumer<WriteLog> effect) {

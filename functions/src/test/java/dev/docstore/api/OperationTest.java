@@ -27,7 +27,8 @@ class OperationTest {
             "POST restoreDocument document.restored",
             "GET getDocument", "GET listVersions", "GET listDocuments", "GET getVersionContent",
             "GET getUsage",
-            "POST publishOutbox", "POST analyticsSubscriber"),
+            "POST publishOutbox", "POST purgeTrash document.purged",
+            "POST analyticsSubscriber"),
         Arrays.stream(Operation.values()).map(op -> op.method() + " " + op.functionName()
             + (op.isWrite() ? " " + op.eventType() : "")).toList());
   }
@@ -78,6 +79,17 @@ class OperationTest {
             || f.step() == Step.AFTER_COMMIT_BEFORE_OBJECT_DELETE)
         .map(Failpoint::name).collect(Collectors.toSet());
     assertEquals(Set.of("createDocument.afterDocumentInsert",
-        "deleteDocumentVersion.afterCommitBeforeObjectDelete"), extras);
+        "deleteDocumentVersion.afterCommitBeforeObjectDelete",
+        "purgeTrash.afterCommitBeforeObjectDelete"), extras);
+  }
+
+  /** purgeTrash, the one background write: its points, pinned like the names above. */
+  @Test
+  void purgeTrashHasTheSharedStepsThenTheObjectsThenTheTombstone() {
+    assertEquals(List.of("purgeTrash.afterIdempotencyCheck", "purgeTrash.beforeCommit",
+            "purgeTrash.afterCommitBeforePublish", "purgeTrash.afterCommitBeforeObjectDelete",
+            "purgeTrash.afterObjectDelete"),
+        Operation.PURGE_TRASH.failpoints().stream().map(Failpoint::name).toList());
+    assertEquals(Operation.Trigger.HTTP_PRIVATE, Operation.PURGE_TRASH.trigger());
   }
 }

@@ -47,6 +47,7 @@ class ConfigTest {
     assertEquals("docstore-local-content", c.contentBucket());
     assertEquals("analytics-events", c.analyticsTopic());
     assertEquals(Duration.ofHours(24), c.idempotencyTtl());
+    assertEquals(Duration.ofDays(30), c.trashRetention());
     assertEquals(5L * 1024 * 1024, c.maxContentBytes());
     assertEquals(AuthMode.FIREBASE, c.authMode());
     assertEquals("https://securetoken.google.com/docstore-local", c.authIssuer());
@@ -94,7 +95,8 @@ class ConfigTest {
         "STORAGE_EMULATOR_HOST", "http://localhost:4443",
         "PUBLISH_TIMEOUT", "PT2S",
         "OUTBOX_GRACE_PERIOD", "PT1M",
-        "ALLOWED_ORIGINS", " https://a.example , ,https://b.example"));
+        "ALLOWED_ORIGINS", " https://a.example , ,https://b.example",
+        "TRASH_RETENTION", "P7D"));
     assertEquals("p", c.projectId());
     assertEquals("i", c.spannerInstance());
     assertEquals("d", c.spannerDatabase());
@@ -115,6 +117,7 @@ class ConfigTest {
     assertEquals(Duration.ofSeconds(2), c.publishTimeout());
     assertEquals(Duration.ofMinutes(1), c.outboxGracePeriod());
     assertEquals(List.of("https://a.example", "https://b.example"), c.allowedOrigins());
+    assertEquals(Duration.ofDays(7), c.trashRetention());
   }
 
   @Test
@@ -197,6 +200,26 @@ class ConfigTest {
   void ttlOutOfBoundsOrMalformedRefuses(String value) {
     assertTrue(refused(env("IDEMPOTENCY_TTL", value)).getMessage()
         .contains("IDEMPOTENCY_TTL"));
+  }
+
+  // ---- TRASH_RETENTION: P1D..P365D ----
+
+  @ParameterizedTest
+  @CsvSource({"P1D,86400", "P365D,31536000", "P30D,2592000", "PT36H,129600", " P90D ,7776000",
+      "P364DT23H59M59S,31535999"})
+  void trashRetentionWithinBounds(String value, long seconds) {
+    assertEquals(Duration.ofSeconds(seconds),
+        Config.fromEnv(env("TRASH_RETENTION", value)).trashRetention());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"PT23H59M59S", "P365DT0.001S", "P366D", "PT0S", "-P30D", "30d",
+      "P1M", "P1Y", "30 days", "P", "P9999999999999999999D"})
+  void trashRetentionOutOfBoundsOrMalformedRefuses(String value) {
+    ConfigException e = refused(env("TRASH_RETENTION", value));
+    assertTrue(e.getMessage().contains("TRASH_RETENTION"), e.getMessage());
+    assertTrue(e.getMessage().contains("P30D") || e.getMessage().contains("P365D"),
+        "the message says what is accepted: " + e.getMessage());
   }
 
   // ---- numbers and durations ----

@@ -42,6 +42,14 @@ class StoreTenantScopeTest {
       new Allowed("store/OutboxStore.java", "FROM AnalyticsOutbox", "relay pending scan"),
       new Allowed("store/OutboxStore.java", "statement does not bind @tenantId",
           "relay pending scan"),
+      // purgeTrash, a background function with no tenant, serves every tenant's trash: its
+      // key range on the trash index and its read of the tombstones span tenants on purpose.
+      // They yield (TenantId, DocumentId) keys only; the purge transaction (the fused read, the
+      // delete, the tombstone) and the tombstone's removal are keyed by the tenant, and checked.
+      new Allowed("store/TrashStore.java", "readUsingIndex key does not start with the tenant",
+          "purge scan of the expired trash"),
+      new Allowed("store/TrashStore.java", "read key does not start with the tenant",
+          "purge scan of the tombstones"),
       // The write transaction's fused first statement is assembled at run time from
       // Subqueries (each checked here, as new Subquery(...) in its store), and FusedRead
       // refuses at run time any part whose @tenantId is not the caller's tenant.
