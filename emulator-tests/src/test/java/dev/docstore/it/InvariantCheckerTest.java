@@ -101,6 +101,8 @@ class InvariantCheckerTest {
         .json(Map.of("title", "state victim", "content", "bytes")).send()
         .json().at("/document/documentId").asText();
     var db = STACK.rows().client();
+    String object = db.singleUse().readRow("DocumentVersions", Key.of(t, id, 1),
+        List.of("ObjectName")).getString("ObjectName");
     try {
       for (Mutation doctored : List.of(
           update(t, id).set("State").to("TRASHED").build(),
@@ -113,6 +115,7 @@ class InvariantCheckerTest {
       assertTrue(STACK.invariants().violations().isEmpty(),
           String.join("\n", STACK.invariants().violations()));
     } finally {
+      STACK.local().docstore().content().delete(object);
       db.write(List.of(Mutation.delete("Documents", Key.of(t, id))));
     }
   }
