@@ -62,7 +62,7 @@ public final class CreateDocumentOperation
     return new Flow(request.caller(), UUID.randomUUID().toString(), input);
   }
 
-  private final class Flow implements WriteFlow {
+  private final class Flow implements UploadingFlow {
     private final Caller caller;
     private final String documentId;
     private final Input input;
@@ -81,20 +81,16 @@ public final class CreateDocumentOperation
     }
 
     @Override
-    public void beforeTransaction(WriteLog log) {
-      upload.upload(log);
-    }
-
-    @Override
-    public void afterNoEffect(WriteLog log) {
-      upload.afterNoEffect(log, this::removeOwnUpload);
+    public ContentUpload upload() {
+      return upload;
     }
 
     /**
      * The object sits under a document id generated for this request alone, so when nothing was
      * committed (a replay, a rejection) no row can ever reference it: remove it.
      */
-    private void removeOwnUpload(WriteLog log) {
+    @Override
+    public void removeOwnUpload(WriteLog log) {
       content.delete(upload.objectName());
       log.storage("cleanUp", "deleted the upload of a request that committed nothing");
     }

@@ -4,13 +4,11 @@ import com.google.cloud.spanner.Struct;
 import dev.docstore.api.DocumentStateConflict;
 import dev.docstore.api.Operation;
 import dev.docstore.api.Outcome;
-import dev.docstore.input.JsonBody;
 import dev.docstore.store.DocumentRow;
 import dev.docstore.store.DocumentStore;
 import dev.docstore.write.Change;
 import dev.docstore.write.TxContext;
 import dev.docstore.write.WriteFlow;
-import dev.docstore.write.WriteOperation;
 import dev.docstore.write.WriteRequest;
 import java.util.List;
 
@@ -19,15 +17,9 @@ import java.util.List;
  * objects stay until purgeTrash removes the document after TRASH_RETENTION, and restoreDocument
  * brings it back until then.
  */
-public final class DeleteDocumentOperation implements WriteOperation<DocumentTarget> {
-  @Override
-  public Operation operation() {
-    return Operation.DELETE_DOCUMENT;
-  }
-
-  @Override
-  public DocumentTarget parse(JsonBody body) {
-    return DocumentTarget.parse(body);
+public final class DeleteDocumentOperation extends DocumentTargetOperation {
+  public DeleteDocumentOperation() {
+    super(Operation.DELETE_DOCUMENT);
   }
 
   @Override

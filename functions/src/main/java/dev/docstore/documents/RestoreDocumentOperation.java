@@ -4,14 +4,12 @@ import com.google.cloud.spanner.Struct;
 import dev.docstore.api.DocumentStateConflict;
 import dev.docstore.api.Operation;
 import dev.docstore.api.Outcome;
-import dev.docstore.input.JsonBody;
 import dev.docstore.store.DocumentRow;
 import dev.docstore.store.DocumentRow.DocumentState;
 import dev.docstore.store.DocumentStore;
 import dev.docstore.write.Change;
 import dev.docstore.write.TxContext;
 import dev.docstore.write.WriteFlow;
-import dev.docstore.write.WriteOperation;
 import dev.docstore.write.WriteRequest;
 import java.util.List;
 
@@ -20,15 +18,9 @@ import java.util.List;
  * first leaves no row, so the restore answers 404; one that reads the document after this commit
  * finds it live and leaves it alone.
  */
-public final class RestoreDocumentOperation implements WriteOperation<DocumentTarget> {
-  @Override
-  public Operation operation() {
-    return Operation.RESTORE_DOCUMENT;
-  }
-
-  @Override
-  public DocumentTarget parse(JsonBody body) {
-    return DocumentTarget.parse(body);
+public final class RestoreDocumentOperation extends DocumentTargetOperation {
+  public RestoreDocumentOperation() {
+    super(Operation.RESTORE_DOCUMENT);
   }
 
   @Override

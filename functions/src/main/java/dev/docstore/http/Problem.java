@@ -64,17 +64,13 @@ final class Problem {
     return status >= 400 && status < 500 ? Condition.INVALID_REQUEST : Condition.INTERNAL;
   }
 
-  static byte[] body(ObjectMapper json, Condition condition, String detail, String requestId) {
-    return body(json, condition, status(condition), detail, requestId, Map.of());
-  }
-
-  /** As above, with the condition's own extension members (the current etag of a 412). */
+  /** The problem of {@code condition}, with its extension members (the etag of a 412). */
   static byte[] body(ObjectMapper json, Condition condition, String detail, String requestId,
       Map<String, String> members) {
     return body(json, condition, status(condition), detail, requestId, members);
   }
 
-  /** As above, with the answer's own status when the host's server chose it. */
+  /** A problem with the answer's own status, when the host's server chose it. */
   static byte[] body(ObjectMapper json, Condition condition, int status, String detail,
       String requestId) {
     return body(json, condition, status, detail, requestId, Map.of());

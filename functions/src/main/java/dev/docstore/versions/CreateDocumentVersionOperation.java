@@ -6,6 +6,7 @@ import dev.docstore.api.Operation;
 import dev.docstore.api.Outcome;
 import dev.docstore.documents.ContentUpload;
 import dev.docstore.documents.ExistingDocumentFlow;
+import dev.docstore.documents.UploadingFlow;
 import dev.docstore.documents.Views;
 import dev.docstore.input.Content;
 import dev.docstore.input.Fields;
@@ -67,7 +68,7 @@ public final class CreateDocumentVersionOperation
     return new Flow(request, input);
   }
 
-  private final class Flow extends ExistingDocumentFlow {
+  private final class Flow extends ExistingDocumentFlow implements UploadingFlow {
     private final Caller caller;
     private final Input input;
     private final boolean dedupeByContent;
@@ -83,20 +84,16 @@ public final class CreateDocumentVersionOperation
     }
 
     @Override
-    public void beforeTransaction(WriteLog log) {
-      upload.upload(log);
-    }
-
-    @Override
-    public void afterNoEffect(WriteLog log) {
-      upload.afterNoEffect(log, this::removeOwnUpload);
+    public ContentUpload upload() {
+      return upload;
     }
 
     /**
      * Only unless a live version references it: a concurrent writer of the same bytes may have
      * committed against it meanwhile.
      */
-    private void removeOwnUpload(WriteLog log) {
+    @Override
+    public void removeOwnUpload(WriteLog log) {
       objects.deleteUnlessReferenced(log, caller.tenantId(), input.documentId(),
           input.content().sha256(), upload.objectName());
     }
