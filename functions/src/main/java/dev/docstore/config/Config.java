@@ -37,7 +37,8 @@ public record Config(
     Duration publishTimeout,
     Duration outboxGracePeriod,
     List<String> allowedOrigins,
-    Duration trashRetention) {
+    Duration trashRetention,
+    Duration requestDeadline) {
 
   public enum AuthMode {
     FIREBASE,
@@ -72,6 +73,12 @@ public record Config(
   public static final Duration MAX_TTL = Duration.ofHours(72);
   public static final Duration MIN_TRASH_RETENTION = Duration.ofDays(1);
   public static final Duration MAX_TRASH_RETENTION = Duration.ofDays(365);
+  /**
+   * REQUEST_DEADLINE bounds: at least a second (a round trip or two), and below the function's
+   * 60 s timeout with room to answer, so the caller gets our 503 rather than the platform's.
+   */
+  public static final Duration MIN_REQUEST_DEADLINE = Duration.ofSeconds(1);
+  public static final Duration MAX_REQUEST_DEADLINE = Duration.ofSeconds(55);
   public static final long DEFAULT_MAX_CONTENT_BYTES = 5L * 1024 * 1024;
   /** Cloud Functions takes HTTP requests up to 32 MiB, and base64 grows content by 4/3. */
   public static final long LARGEST_MAX_CONTENT_BYTES = 24L * 1024 * 1024;
@@ -117,7 +124,8 @@ public record Config(
             parseDuration(env, "PUBLISH_TIMEOUT", Duration.ofSeconds(5)),
             parseDuration(env, "OUTBOX_GRACE_PERIOD", Duration.ofSeconds(30)),
             get(env, "ALLOWED_ORIGINS").map(Config::splitList).orElse(List.of()),
-            parseTrashRetention(get(env, "TRASH_RETENTION").orElse("P30D")));
+            parseTrashRetention(get(env, "TRASH_RETENTION").orElse("P30D")),
+            parseRequestDeadline(get(env, "REQUEST_DEADLINE").orElse("PT20S")));
   }
 
   public boolean onEmulator() {
@@ -128,7 +136,8 @@ public record Config(
     return new Config(projectId, spannerInstance, database, contentBucket, analyticsTopic,
         idempotencyTtl, maxContentBytes, authMode, authIssuer, authAudience, authCertsUrl,
         authTenantClaim, failpointsEnabled, failpoints, spannerEmulatorHost, pubsubEmulatorHost,
-        storageEmulatorHost, publishTimeout, outboxGracePeriod, allowedOrigins, trashRetention);
+        storageEmulatorHost, publishTimeout, outboxGracePeriod, allowedOrigins, trashRetention,
+        requestDeadline);
   }
 
   private static AuthMode parseAuthMode(String value, Optional<String> emulator) {
@@ -215,6 +224,21 @@ public record Config(
       throw new ConfigException("TRASH_RETENTION must be between P1D and P365D, was " + value);
     }
     return retention;
+  }
+
+  private static Duration parseRequestDeadline(String value) {
+    Duration deadline;
+    try {
+      deadline = Duration.parse(value.trim());
+    } catch (DateTimeParseException e) {
+      throw new ConfigException("REQUEST_DEADLINE must be an ISO-8601 duration such as PT20S");
+    }
+    if (deadline.compareTo(MIN_REQUEST_DEADLINE) < 0
+        || deadline.compareTo(MAX_REQUEST_DEADLINE) > 0) {
+      throw new ConfigException("REQUEST_DEADLINE must be between PT1S and PT55S (below the"
+          + " function's 60 s timeout), was " + value);
+    }
+    return deadline;
   }
 
   private static Duration parseDuration(Map<String, String> env, String name, Duration fallback) {

@@ -54,33 +54,34 @@ import org.slf4j.MDC;
  *
  * A crash anywhere leaves either the whole document (still trashed: the next run purges it) or
  * no row but its tombstone (the next run deletes what objects are left): never half a document,
- * never an object that no row leads to. Both scans are bounded batches, and a run stops after
- * {@link #RUN_BUDGET}; the next run takes over where it stopped.
+ * never an object that no row leads to. Both scans are bounded batches, and a run stops taking
+ * batches after its budget; the next run takes over where it stopped.
  */
 public final class TrashPurge {
   private static final Logger LOG = LoggerFactory.getLogger("docstore.purge");
   /** The user the purge's writes and log lines name: it acts for no person. */
   public static final String SYSTEM_USER = "purgeTrash";
   public static final int BATCH_SIZE = 100;
-  /**
-   * Half the function's 60 s timeout: a run stops taking batches after this, leaving time for
-   * the one in flight, and the next run continues.
-   */
-  static final Duration RUN_BUDGET = Duration.ofSeconds(30);
 
   private final WriteShape shape;
   private final TrashStore trash;
   private final ContentStore content;
   private final Clock clock;
   private final Duration retention;
+  private final Duration runBudget;
 
+  /**
+   * @param runBudget how long a run takes new batches; the composition root gives it half the
+   *     request deadline, leaving the other half for the batch in flight
+   */
   public TrashPurge(WriteShape shape, TrashStore trash, ContentStore content, Clock clock,
-      Duration retention) {
+      Duration retention, Duration runBudget) {
     this.shape = shape;
     this.trash = trash;
     this.content = content;
     this.clock = clock;
     this.retention = retention;
+    this.runBudget = runBudget;
   }
 
   /**
@@ -99,7 +100,7 @@ public final class TrashPurge {
    * is committed, and the next run finishes the rest.
    */
   public Result run(String requestId) {
-    long deadline = System.nanoTime() + RUN_BUDGET.toNanos();
+    long deadline = System.nanoTime() + runBudget.toNanos();
     Timestamp cutoff = timestamp(clock.instant().minus(retention));
     Counts counts = new Counts();
     try {
