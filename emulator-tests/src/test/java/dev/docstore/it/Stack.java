@@ -7,10 +7,13 @@ import dev.docstore.local.AnalyticsBridge;
 import dev.docstore.local.EmulatorAdmin;
 import dev.docstore.local.Emulators;
 import dev.docstore.local.LocalStack;
+import dev.docstore.local.LocalStorage;
+import dev.docstore.local.ProjectFiles;
 import dev.docstore.testing.RpcCounter;
 import dev.docstore.testing.TestClock;
 import dev.docstore.testing.TestTokens;
 import java.net.http.HttpRequest;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * The local stack for one test class, on a fresh database and topic of the shared emulators,
  * serving every function over real HTTP. Register as a static field with
- * {@code @RegisterExtension}. After every test it disarms the failpoints and asserts CONTRACT.md's
+ * {@code @RegisterExtension}. Its Cloud Storage is a directory of its own under target/, removed
+ * when the class ends. After every test it disarms the failpoints and asserts CONTRACT.md's
  * invariants over the whole database with the {@link InvariantChecker}.
  */
 public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
@@ -39,6 +43,9 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
   private Rows rows;
   private AnalyticsBridge bridge;
   private EmulatorAdmin admin;
+  private String bridgeSubscription;
+  /** The storage directory this extension made, and removes. */
+  private Path ownedStorage;
 
   public Stack() {
     env.put("FAILPOINTS_ENABLED", "true");
@@ -69,16 +76,36 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
     String suffix = n + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
     env.put("SPANNER_DATABASE", "db-" + suffix);
     env.put("ANALYTICS_TOPIC", "events-" + suffix);
-    stack = LocalStack.start(emulators, env, clock, "127.0.0.1", 0,
-        builder -> builder.spannerInterceptors(rpcs));
-    api = new Api(stack.baseUrl());
-    EmulatorAdmin admin = new EmulatorAdmin(stack.config().projectId(), emulators.spannerHost(),
+    if (!env.containsKey(LocalStorage.DIRECTORY_VARIABLE)) {
+      ownedStorage = ProjectFiles.newStorageDirectory("stack-" + n);
+      env.put(LocalStorage.DIRECTORY_VARIABLE, ownedStorage.toString());
+    }
+    startLocalStack();
+    admin = new EmulatorAdmin(stack.config().projectId(), emulators.spannerHost(),
         emulators.pubsubHost());
     events = new Events(admin, stack.config().projectId(), stack.config().analyticsTopic(),
         "test-" + suffix);
+    bridgeSubscription = "bridge-" + suffix;
     bridge = new AnalyticsBridge(admin, stack.config().projectId(),
-        stack.config().analyticsTopic(), "bridge-" + suffix, stack.baseUrl());
-    this.admin = admin;
+        stack.config().analyticsTopic(), bridgeSubscription, stack.baseUrl());
+  }
+
+  /**
+   * Stops the local stack and starts a new one on the same database, topic and storage
+   * directory, on a new port, as a restarted process would: nothing of the old one's memory is
+   * kept. Take {@link #api()} and {@link #local()} again afterwards.
+   */
+  public void restart() {
+    stack.close();
+    startLocalStack();
+    bridge = new AnalyticsBridge(admin, stack.config().projectId(),
+        stack.config().analyticsTopic(), bridgeSubscription, stack.baseUrl());
+  }
+
+  private void startLocalStack() {
+    stack = LocalStack.start(emulators, env, clock, "127.0.0.1", 0,
+        builder -> builder.spannerInterceptors(rpcs));
+    api = new Api(stack.baseUrl());
     rows = new Rows(stack.docstore().databaseClient());
   }
 
@@ -106,6 +133,9 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
     }
     if (admin != null) {
       admin.close();
+    }
+    if (ownedStorage != null) {
+      ProjectFiles.deleteTree(ownedStorage);
     }
   }
 
