@@ -8,6 +8,7 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
 import dev.docstore.failure.Failure;
 import dev.docstore.local.LocalStorage;
+import dev.docstore.local.ProjectFiles;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class ContentStoreDeadlineTest {
   private static final String NAME = "t/d/sha";
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-  private final Storage storage = LocalStorage.create();
+  private final Storage storage = LocalStorage.open(ProjectFiles.newStorageDirectory("deadline"));
   private final ContentStore content = new ContentStore(storage, "b");
 
   @AfterEach
