@@ -35,6 +35,7 @@ locals {
     CONTENT_BUCKET       = google_storage_bucket.content.name
     ANALYTICS_TOPIC      = google_pubsub_topic.analytics.name
     IDEMPOTENCY_TTL      = var.idempotency_ttl
+    REQUEST_DEADLINE     = var.request_deadline
     MAX_CONTENT_BYTES    = tostring(var.max_content_bytes)
     AUTH_MODE            = "firebase"
     AUTH_ISSUER          = coalesce(var.auth_issuer, "https://securetoken.google.com/${var.project_id}")
@@ -122,4 +123,12 @@ resource "google_cloudfunctions2_function" "function" {
     google_pubsub_topic_iam_member.runtime_publisher,
     google_storage_bucket_iam_member.runtime_content_admin,
   ]
+
+  lifecycle {
+    # Every request must end with our own answer (503 at worst), not the platform's timeout.
+    precondition {
+      condition     = tonumber(trimsuffix(trimprefix(var.request_deadline, "PT"), "S")) + 5 <= var.function_timeout_seconds
+      error_message = "request_deadline must be at least 5 s below function_timeout_seconds."
+    }
+  }
 }

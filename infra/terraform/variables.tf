@@ -147,6 +147,17 @@ variable "idempotency_ttl" {
   default     = "PT24H"
 }
 
+variable "request_deadline" {
+  description = "REQUEST_DEADLINE, the bound on one request, ISO-8601 seconds, PT1S..PT55S (below the 60 s function timeout)."
+  type        = string
+  default     = "PT20S"
+
+  validation {
+    condition     = can(regex("^PT([1-9]|[1-4][0-9]|5[0-5])S$", var.request_deadline))
+    error_message = "request_deadline must be whole seconds from PT1S to PT55S, below the functions' 60 s timeout."
+  }
+}
+
 variable "max_content_bytes" {
   description = "MAX_CONTENT_BYTES, largest decoded content accepted, 1..25165824 (24 MiB)."
   type        = number

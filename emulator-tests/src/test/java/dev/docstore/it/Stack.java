@@ -10,9 +10,12 @@ import dev.docstore.local.LocalStack;
 import dev.docstore.testing.RpcCounter;
 import dev.docstore.testing.TestClock;
 import dev.docstore.testing.TestTokens;
+import io.grpc.ClientInterceptor;
 import java.net.http.HttpRequest;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -32,6 +35,7 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
   private final Map<String, String> env = new HashMap<>();
   private final TestClock clock = TestClock.system();
   private final RpcCounter rpcs = new RpcCounter();
+  private final SpannerLatency spannerLatency = new SpannerLatency();
   private Emulators emulators;
   private LocalStack stack;
   private Api api;
@@ -70,7 +74,11 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
     env.put("SPANNER_DATABASE", "db-" + suffix);
     env.put("ANALYTICS_TOPIC", "events-" + suffix);
     stack = LocalStack.start(emulators, env, clock, "127.0.0.1", 0,
-        builder -> builder.spannerInterceptors(rpcs));
+        builder -> builder.spannerInterceptors(() -> {
+          List<ClientInterceptor> interceptors = new ArrayList<>(rpcs.getInterceptors());
+          interceptors.add(spannerLatency);
+          return interceptors;
+        }));
     api = new Api(stack.baseUrl());
     EmulatorAdmin admin = new EmulatorAdmin(stack.config().projectId(), emulators.spannerHost(),
         emulators.pubsubHost());
@@ -84,6 +92,7 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
 
   @Override
   public void afterEach(ExtensionContext context) {
+    spannerLatency.clear();
     stack.docstore().failpoints().clear();
     java.util.List<String> violations = invariants().violations();
     if (!violations.isEmpty()) {
@@ -123,6 +132,11 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
   public Api.Response relayAfterGracePeriod() {
     clock.advance(stack.config().outboxGracePeriod().plusSeconds(1));
     return api.post(PUBLISH_OUTBOX).tenant(null).send();
+  }
+
+  /** Latency on the answers of the functions' Spanner RPCs; cleared after every test. */
+  SpannerLatency spannerLatency() {
+    return spannerLatency;
   }
 
   /** Spanner RPCs the functions have sent, by method. */

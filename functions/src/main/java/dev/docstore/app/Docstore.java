@@ -12,6 +12,7 @@ import com.google.api.gax.grpc.GrpcTransportChannel;
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.cloud.NoCredentials;
+import com.google.cloud.ServiceOptions;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import com.google.cloud.pubsub.v1.Publisher;
@@ -37,6 +38,7 @@ import dev.docstore.documents.UpdateDocumentOperation;
 import dev.docstore.failpoints.Failpoints;
 import dev.docstore.http.HttpEndpoint;
 import dev.docstore.http.HttpEndpoints;
+import dev.docstore.http.RequestDeadline;
 import dev.docstore.http.Routes;
 import dev.docstore.idempotency.Idempotency;
 import dev.docstore.logging.JulBridge;
@@ -94,6 +96,7 @@ public final class Docstore implements AutoCloseable {
   private volatile boolean spannerBuilt;
   private volatile boolean publisherBuilt;
   private volatile boolean channelBuilt;
+  private volatile boolean deadlineBuilt;
 
   // ---- the clients ----
   private final Supplier<ObjectMapper> json;
@@ -113,6 +116,7 @@ public final class Docstore implements AutoCloseable {
   private final Supplier<OutboxRelay> relay;
   private final Supplier<WriteShape> writeShape;
   private final Supplier<ObjectLifecycle> objects;
+  private final Supplier<RequestDeadline> deadline;
   private final Supplier<HttpEndpoints> endpoints;
   private final Supplier<AnalyticsDelivery> analytics;
   private final Map<Operation, Supplier<HttpEndpoint>> endpointByOperation =
@@ -161,7 +165,12 @@ public final class Docstore implements AutoCloseable {
     this.writeShape = lazy(() -> new WriteShape(databaseClient.get(),
         new Idempotency(config.idempotencyTtl()), delivery.get(), failpoints, json.get(), clock));
     this.objects = lazy(() -> new ObjectLifecycle(documents.get(), content.get()));
-    this.endpoints = lazy(() -> new HttpEndpoints(config, authenticator, json.get()));
+    this.deadline = lazy(() -> {
+      deadlineBuilt = true;
+      return new RequestDeadline(config.requestDeadline());
+    });
+    this.endpoints = lazy(() -> new HttpEndpoints(config, authenticator, json.get(),
+        deadline.get()));
     this.analytics = lazy(() -> new AnalyticsDelivery(usageStore.get(), json.get(),
         eventJson.get()));
     this.unknownPath = lazy(() -> endpoints.get().unknownPath());
@@ -264,7 +273,12 @@ public final class Docstore implements AutoCloseable {
 
   /** Delivers one analytics CloudEvent to the usage counters. */
   public void deliver(CloudEvent event) {
-    analytics.get().deliver(event);
+    // Bounded like every HTTP request: a delivery that cannot finish in time fails, and
+    // Eventarc redelivers it (the subscriber dedupes by eventId).
+    deadline.get().within(() -> {
+      analytics.get().deliver(event);
+      return null;
+    });
   }
 
   // ---- for hosts and tests: what they inspect or steer ----
@@ -302,6 +316,9 @@ public final class Docstore implements AutoCloseable {
     if (spannerBuilt) {
       spanner.get().close();
     }
+    if (deadlineBuilt) {
+      deadline.get().close();
+    }
   }
 
   private static <T> Supplier<T> lazy(Supplier<T> build) {
@@ -328,17 +345,29 @@ public final class Docstore implements AutoCloseable {
     return options;
   }
 
+  /**
+   * The HTTP/JSON Storage client takes no per-call deadline: its retries and each connection and
+   * read are bounded by REQUEST_DEADLINE here, and the content store refuses to start a call once
+   * the request's deadline has passed, so no storage call outlives a request by more than that.
+   */
   private static Storage newStorage(Config config) {
+    Duration deadline = config.requestDeadline();
+    int timeoutMillis = (int) deadline.toMillis();
+    StorageOptions.Builder builder = StorageOptions.newBuilder()
+        .setRetrySettings(ServiceOptions.getDefaultRetrySettings().toBuilder()
+            .setTotalTimeoutDuration(deadline)
+            .build())
+        .setTransportOptions(StorageOptions.getDefaultHttpTransportOptions().toBuilder()
+            .setConnectTimeout(timeoutMillis)
+            .setReadTimeout(timeoutMillis)
+            .build());
     if (config.storageEmulatorHost().isPresent()) {
       String host = config.storageEmulatorHost().get();
-      return StorageOptions.newBuilder()
-          .setHost(host.startsWith("http") ? host : "http://" + host)
+      builder.setHost(host.startsWith("http") ? host : "http://" + host)
           .setProjectId(config.projectId())
-          .setCredentials(NoCredentials.getInstance())
-          .build()
-          .getService();
+          .setCredentials(NoCredentials.getInstance());
     }
-    return StorageOptions.getDefaultInstance().getService();
+    return builder.build().getService();
   }
 
   private Publisher newPublisher() {

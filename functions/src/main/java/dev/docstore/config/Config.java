@@ -36,7 +36,8 @@ public record Config(
     Optional<String> storageEmulatorHost,
     Duration publishTimeout,
     Duration outboxGracePeriod,
-    List<String> allowedOrigins) {
+    List<String> allowedOrigins,
+    Duration requestDeadline) {
 
   public enum AuthMode {
     FIREBASE,
@@ -69,6 +70,12 @@ public record Config(
 
   public static final Duration MIN_TTL = Duration.ofHours(1);
   public static final Duration MAX_TTL = Duration.ofHours(72);
+  /**
+   * REQUEST_DEADLINE bounds: at least a second (a round trip or two), and below the function's
+   * 60 s timeout with room to answer, so the caller gets our 503 rather than the platform's.
+   */
+  public static final Duration MIN_REQUEST_DEADLINE = Duration.ofSeconds(1);
+  public static final Duration MAX_REQUEST_DEADLINE = Duration.ofSeconds(55);
   public static final long DEFAULT_MAX_CONTENT_BYTES = 5L * 1024 * 1024;
   /** Cloud Functions takes HTTP requests up to 32 MiB, and base64 grows content by 4/3. */
   public static final long LARGEST_MAX_CONTENT_BYTES = 24L * 1024 * 1024;
@@ -113,7 +120,8 @@ public record Config(
             get(env, "STORAGE_EMULATOR_HOST"),
             parseDuration(env, "PUBLISH_TIMEOUT", Duration.ofSeconds(5)),
             parseDuration(env, "OUTBOX_GRACE_PERIOD", Duration.ofSeconds(30)),
-            get(env, "ALLOWED_ORIGINS").map(Config::splitList).orElse(List.of()));
+            get(env, "ALLOWED_ORIGINS").map(Config::splitList).orElse(List.of()),
+            parseRequestDeadline(get(env, "REQUEST_DEADLINE").orElse("PT20S")));
   }
 
   public boolean onEmulator() {
@@ -124,7 +132,7 @@ public record Config(
     return new Config(projectId, spannerInstance, database, contentBucket, analyticsTopic,
         idempotencyTtl, maxContentBytes, authMode, authIssuer, authAudience, authCertsUrl,
         authTenantClaim, failpointsEnabled, failpoints, spannerEmulatorHost, pubsubEmulatorHost,
-        storageEmulatorHost, publishTimeout, outboxGracePeriod, allowedOrigins);
+        storageEmulatorHost, publishTimeout, outboxGracePeriod, allowedOrigins, requestDeadline);
   }
 
   private static AuthMode parseAuthMode(String value, Optional<String> emulator) {
@@ -196,6 +204,21 @@ public record Config(
       throw new ConfigException("IDEMPOTENCY_TTL must be between PT1H and PT72H, was " + value);
     }
     return ttl;
+  }
+
+  private static Duration parseRequestDeadline(String value) {
+    Duration deadline;
+    try {
+      deadline = Duration.parse(value.trim());
+    } catch (DateTimeParseException e) {
+      throw new ConfigException("REQUEST_DEADLINE must be an ISO-8601 duration such as PT20S");
+    }
+    if (deadline.compareTo(MIN_REQUEST_DEADLINE) < 0
+        || deadline.compareTo(MAX_REQUEST_DEADLINE) > 0) {
+      throw new ConfigException("REQUEST_DEADLINE must be between PT1S and PT55S (below the"
+          + " function's 60 s timeout), was " + value);
+    }
+    return deadline;
   }
 
   private static Duration parseDuration(Map<String, String> env, String name, Duration fallback) {

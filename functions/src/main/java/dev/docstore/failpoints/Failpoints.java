@@ -6,8 +6,11 @@ import dev.docstore.api.Failpoint;
 import dev.docstore.api.Operation;
 import dev.docstore.config.Config;
 import dev.docstore.config.ConfigException;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -128,9 +131,17 @@ public final class Failpoints {
     }
   }
 
+  /**
+   * A delay stands for a slow step, and a slow step is cut short by the request's deadline (a
+   * gRPC {@link Context} deadline) as a slow RPC would be: it sleeps at most until then, and what
+   * follows it then fails on the expired deadline through the clients.
+   */
   private static void sleep(long millis) {
+    Deadline deadline = Context.current().getDeadline();
+    long sleep = deadline == null ? millis
+        : Math.min(millis, Math.max(0, deadline.timeRemaining(TimeUnit.MILLISECONDS)));
     try {
-      Thread.sleep(millis);
+      Thread.sleep(sleep);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -54,10 +54,11 @@ public final class HttpEndpoint {
   private final ObjectMapper json;
   private final long maxBodyBytes;
   private final String projectId;
+  private final RequestDeadline deadline;
 
   HttpEndpoint(Operation operation, Supplier<Handler> handler, Authenticator authenticator,
       Cors cors, List<String> credentialHeaders,
-      ObjectMapper json, long maxBodyBytes, String projectId) {
+      ObjectMapper json, long maxBodyBytes, String projectId, RequestDeadline deadline) {
     this.operation = operation;
     this.handler = handler;
     this.authenticator = authenticator;
@@ -66,6 +67,7 @@ public final class HttpEndpoint {
     this.json = json;
     this.maxBodyBytes = maxBodyBytes;
     this.projectId = projectId;
+    this.deadline = deadline;
   }
 
   /** Parses the call, runs the operation, returns the reply; throws typed errors. */
@@ -102,7 +104,9 @@ public final class HttpEndpoint {
       return;
     }
     try {
-      Reply reply = dispatch(request, requestId);
+      // Credentials, the handler and all it calls run inside REQUEST_DEADLINE; past it, the
+      // clients fail with DEADLINE_EXCEEDED, which answers 503 like any unavailable dependency.
+      Reply reply = deadline.within(() -> dispatch(request, requestId));
       write(request, response, reply, body(reply));
     } catch (RuntimeException e) {
       fail(request, response, e, requestId);
@@ -121,7 +125,8 @@ public final class HttpEndpoint {
       MDC.put(LogFields.TENANT_ID, caller.tenantId());
       MDC.put(LogFields.USER_ID, caller.userId());
     }
-    return handler.get().handle(new Call(request, caller, requestId, json, maxBodyBytes));
+    Handler built = RequestDeadline.outside(handler);
+    return built.handle(new Call(request, caller, requestId, json, maxBodyBytes));
   }
 
   private byte[] body(Reply reply) {

@@ -25,8 +25,10 @@ public final class HttpEndpoints {
   private final ObjectMapper json;
   private final long maxBodyBytes;
   private final String projectId;
+  private final RequestDeadline deadline;
 
-  public HttpEndpoints(Config config, Authenticator authenticator, ObjectMapper json) {
+  public HttpEndpoints(Config config, Authenticator authenticator, ObjectMapper json,
+      RequestDeadline deadline) {
     this.authenticator = authenticator;
     boolean devAuth = config.authMode() == Config.AuthMode.DEV;
     this.cors = new Cors(config.allowedOrigins(), devAuth);
@@ -36,6 +38,7 @@ public final class HttpEndpoints {
     // checked against MAX_CONTENT_BYTES precisely by the operation.
     this.maxBodyBytes = config.maxContentBytes() * 2 + 64 * 1024;
     this.projectId = config.projectId();
+    this.deadline = deadline;
   }
 
   /**
@@ -52,10 +55,10 @@ public final class HttpEndpoints {
   public HttpEndpoint endpoint(Operation operation, Supplier<HttpEndpoint.Handler> handler) {
     return switch (operation.trigger()) {
       case HTTP_PUBLIC -> new HttpEndpoint(operation, handler, authenticator, cors,
-          credentialHeaders, json, maxBodyBytes, projectId);
+          credentialHeaders, json, maxBodyBytes, projectId, deadline);
       // In production only IAM lets the caller (Cloud Scheduler's service account) in.
       case HTTP_PRIVATE -> new HttpEndpoint(operation, handler, null, null, List.of(), json,
-          maxBodyBytes, projectId);
+          maxBodyBytes, projectId, deadline);
       case CLOUD_EVENT -> throw new IllegalArgumentException(
           operation.functionName() + " is not an HTTP function");
     };
@@ -96,6 +99,6 @@ public final class HttpEndpoints {
       throw NotFound.path();
     };
     return new HttpEndpoint(null, () -> notFound, null, null, List.of(), json, maxBodyBytes,
-        projectId);
+        projectId, deadline);
   }
 }

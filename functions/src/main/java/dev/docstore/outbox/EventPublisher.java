@@ -5,6 +5,8 @@ import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
 import dev.docstore.failure.Failure;
 import dev.docstore.store.AnalyticsEvent;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +30,10 @@ public final class EventPublisher {
     this.timeout = timeout;
   }
 
-  /** The message id, or throws {@link PublishFailed} after at most the configured timeout. */
+  /**
+   * The message id, or throws {@link PublishFailed} after at most the configured timeout, or
+   * what is left of the request's deadline when that is less; not sent at all once it has passed.
+   */
   public String publish(AnalyticsEvent event) {
     PubsubMessage message = PubsubMessage.newBuilder()
         .setData(ByteString.copyFrom(json.write(event)))
@@ -36,8 +41,17 @@ public final class EventPublisher {
         .putAttributes("tenantId", event.tenantId())
         .putAttributes("eventId", event.eventId())
         .build();
+    long waitMillis = timeout.toMillis();
+    Deadline deadline = Context.current().getDeadline();
+    if (deadline != null) {
+      // Within the request's deadline too: what is left of it bounds the wait.
+      waitMillis = Math.min(waitMillis, deadline.timeRemaining(TimeUnit.MILLISECONDS));
+      if (waitMillis <= 0) {
+        throw new PublishFailed("deadline_exceeded", null);
+      }
+    }
     try {
-      return publisher.get().publish(message).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return publisher.get().publish(message).get(waitMillis, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PublishFailed("interrupted", e);

@@ -6,6 +6,8 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -18,6 +20,8 @@ import java.util.Optional;
 public final class ContentStore {
   private static final int PRECONDITION_FAILED = 412;
   private static final int NOT_FOUND = 404;
+  /** What a call the request's deadline kept from starting fails with: a gateway timeout. */
+  static final int DEADLINE_PASSED = 504;
 
   private final Storage storage;
   private final String bucket;
@@ -42,6 +46,7 @@ public final class ContentStore {
     BlobInfo info = BlobInfo.newBuilder(BlobId.of(bucket, objectName))
         .setContentType(contentType)
         .build();
+    beforeCall();
     try {
       return new Stored(
           generationOf(storage.create(info, bytes, Storage.BlobTargetOption.doesNotExist())),
@@ -60,11 +65,13 @@ public final class ContentStore {
   }
 
   public Optional<Long> liveGeneration(String objectName) {
+    beforeCall();
     return Optional.ofNullable(storage.get(BlobId.of(bucket, objectName)))
         .map(ContentStore::generationOf);
   }
 
   public Optional<byte[]> read(String objectName) {
+    beforeCall();
     try {
       return Optional.of(storage.readAllBytes(BlobId.of(bucket, objectName)));
     } catch (StorageException e) {
@@ -83,6 +90,7 @@ public final class ContentStore {
    * @throws IllegalStateException when the object ends before the range does
    */
   public Optional<byte[]> read(String objectName, long offset, int length) {
+    beforeCall();
     ByteBuffer bytes = ByteBuffer.allocate(length);
     try (ReadChannel channel = storage.reader(BlobId.of(bucket, objectName))) {
       channel.seek(offset);
@@ -119,6 +127,7 @@ public final class ContentStore {
     if (live.isPresent()) {
       return live.get();
     }
+    beforeCall();
     try {
       return generationOf(storage.restore(BlobId.of(bucket, objectName, generation)));
     } catch (StorageException e) {
@@ -133,7 +142,21 @@ public final class ContentStore {
   }
 
   public boolean delete(String objectName) {
+    beforeCall();
     return storage.delete(BlobId.of(bucket, objectName));
+  }
+
+  /**
+   * Refuses to start a storage call once the request's deadline (a gRPC {@link Context} deadline
+   * around the request) has passed. The HTTP/JSON client takes no per-call deadline; its own
+   * timeouts and retries are bounded by the client's settings.
+   */
+  private static void beforeCall() {
+    Deadline deadline = Context.current().getDeadline();
+    if (deadline != null && deadline.isExpired()) {
+      throw new StorageException(DEADLINE_PASSED,
+          "the request deadline passed before a storage call");
+    }
   }
 
   private static long generationOf(Blob blob) {

@@ -199,6 +199,28 @@ class ConfigTest {
         .contains("IDEMPOTENCY_TTL"));
   }
 
+  // ---- REQUEST_DEADLINE: PT1S..PT55S ----
+
+  @Test
+  void requestDeadlineDefaultsToTwentySeconds() {
+    assertEquals(Duration.ofSeconds(20), Config.fromEnv(env()).requestDeadline());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"PT1S,1000", "PT55S,55000", "PT20S,20000", "PT1.5S,1500", " PT30S ,30000"})
+  void requestDeadlineWithinBounds(String value, long millis) {
+    assertEquals(Duration.ofMillis(millis),
+        Config.fromEnv(env("REQUEST_DEADLINE", value)).requestDeadline());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"PT0.999S", "PT55.001S", "PT60S", "PT1M", "PT0S", "-PT20S", "20s",
+      "PT", "PT9999999999999999999S"})
+  void requestDeadlineOutOfBoundsOrMalformedRefuses(String value) {
+    assertTrue(refused(env("REQUEST_DEADLINE", value)).getMessage()
+        .contains("REQUEST_DEADLINE"));
+  }
+
   // ---- numbers and durations ----
 
   @ParameterizedTest

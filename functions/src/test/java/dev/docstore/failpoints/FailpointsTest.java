@@ -13,9 +13,13 @@ import dev.docstore.api.Operation;
 import dev.docstore.api.Step;
 import dev.docstore.config.Config;
 import dev.docstore.config.ConfigException;
+import io.grpc.Context;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,6 +35,13 @@ class FailpointsTest {
       Operation.CREATE_DOCUMENT.failpoint(Step.AFTER_COMMIT_BEFORE_PUBLISH);
   private static final Failpoint ACTIVATE_COMMIT =
       Operation.SET_ACTIVE_VERSION.failpoint(Step.BEFORE_COMMIT);
+
+  private static final ScheduledExecutorService TIMER =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "failpoints-test-deadline");
+        t.setDaemon(true);
+        return t;
+      });
 
   private static Failpoints armed(String spec) {
     Map<String, String> env = new HashMap<>();
@@ -185,5 +196,21 @@ class FailpointsTest {
   void failpointsWithoutAnEmulatorRefuseBeforeAnythingIsArmed() {
     assertThrows(ConfigException.class, () -> Config.fromEnv(Map.of(
         "FAILPOINTS_ENABLED", "true", "FAILPOINTS", CREATE_COMMIT + "=error")));
+  }
+
+  @Test
+  void aDelayEndsAtTheRequestDeadline() throws Exception {
+    Failpoints f = armed(CREATE_COMMIT + "=delay(5000)");
+    Context.CancellableContext scope = Context.current()
+        .withDeadlineAfter(100, TimeUnit.MILLISECONDS, TIMER);
+    long start = System.nanoTime();
+    try {
+      scope.run(() -> f.hit(CREATE_COMMIT));
+    } finally {
+      scope.cancel(null);
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(millis >= 90 && millis < 2000,
+        "delay(5000) under a 100 ms deadline sleeps until the deadline, slept " + millis + " ms");
   }
 }

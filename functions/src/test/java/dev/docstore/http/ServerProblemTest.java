@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.docstore.config.Config;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,7 +19,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ServerProblemTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpEndpoints ENDPOINTS =
-      new HttpEndpoints(Config.fromEnv(Map.of()), null, JSON);
+      new HttpEndpoints(Config.fromEnv(Map.of()), null, JSON,
+          new RequestDeadline(Duration.ofSeconds(20)));
 
   @ParameterizedTest(name = "{0} is {1}")
   @CsvSource({"400, invalid_request", "404, not_found", "405, method_not_allowed",
