@@ -8,6 +8,8 @@ import static dev.docstore.api.Operation.UPDATE_DOCUMENT;
 import dev.docstore.app.ClientCounters;
 import dev.docstore.local.Emulators;
 import dev.docstore.local.LocalStack;
+import dev.docstore.local.LocalStorage;
+import dev.docstore.local.ProjectFiles;
 import dev.docstore.logging.JulBridge;
 import dev.docstore.testing.DocstoreClient.Response;
 import dev.docstore.testing.RpcCounter;
@@ -92,6 +94,7 @@ public final class Bench {
     env.put("SPANNER_DATABASE", "bench-" + suffix);
     env.put("ANALYTICS_TOPIC", "bench-" + suffix);
     env.put("AUTH_MODE", "dev");
+    env.put(LocalStorage.DIRECTORY_VARIABLE, ProjectFiles.newStorageDirectory("bench").toString());
     env.remove("FAILPOINTS");
     // Enabled with none armed (one field read per point): the analytics figures skip a publish.
     env.put("FAILPOINTS_ENABLED", "true");

@@ -23,7 +23,8 @@ import java.util.Map;
  * Cold start: the time from spawning a JVM to the first 2xx of createDocument. The child JVM
  * ({@link #main}) is a function instance as Cloud Functions starts one: configuration from the
  * environment, the functions framework's executors, clients built lazily by the first request
- * (Storage is the in-memory stand-in, as in the local stack). It exits when its stdin closes.
+ * (Storage is the local file store, as in the local stack, in a directory of its own per spawn).
+ * It exits when its stdin closes.
  */
 final class ColdStart {
   private ColdStart() {}
@@ -31,7 +32,7 @@ final class ColdStart {
   /** The child: serves every function on $PORT until stdin closes, then exits normally. */
   public static void main(String[] args) throws IOException {
     Docstore docstore = Docstore.builder(Config.fromEnv(System.getenv()))
-        .storage(LocalStorage.create()).build();
+        .storage(LocalStorage.open(LocalStorage.directory(System.getenv()))).build();
     LocalServer.start(docstore, "127.0.0.1", Integer.parseInt(System.getenv("PORT")));
     while (System.in.read() >= 0) {
       // wait for the parent to close stdin
@@ -62,6 +63,8 @@ final class ColdStart {
         .redirectOutput(log.toFile());
     builder.environment().putAll(env);
     builder.environment().put("PORT", Integer.toString(port));
+    builder.environment().put(LocalStorage.DIRECTORY_VARIABLE,
+        ProjectFiles.newStorageDirectory("coldstart").toString());
 
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofMillis(500)).build();

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -36,18 +37,23 @@ public final class LocalStack implements AutoCloseable {
   private final Config config;
   private final Docstore docstore;
   private final Storage storage;
+  private final Path storageDirectory;
   private final LocalServer server;
 
-  private LocalStack(Config config, Docstore docstore, Storage storage, LocalServer server) {
+  private LocalStack(Config config, Docstore docstore, Storage storage, Path storageDirectory,
+      LocalServer server) {
     this.config = config;
     this.docstore = docstore;
     this.storage = storage;
+    this.storageDirectory = storageDirectory;
     this.server = server;
   }
 
   /**
    * Starts the stack against {@code emulators}. {@code env} is the environment of docs/CONTRACT.md;
-   * the emulator hosts are filled in from {@code emulators} and dev auth is the default.
+   * the emulator hosts are filled in from {@code emulators} and dev auth is the default. Cloud
+   * Storage is the file store under {@code LOCAL_STORAGE_DIR} ({@link LocalStorage#directory}),
+   * so a stack started again on the same directory and database serves what this one stored.
    */
   public static LocalStack start(Emulators emulators, Map<String, String> env, Clock clock,
       String bindHost, int port) {
@@ -81,7 +87,9 @@ public final class LocalStack implements AutoCloseable {
       admin.createDatabaseIfMissing(config.spannerInstance(), config.spannerDatabase());
       admin.createTopicIfMissing(config.analyticsTopic());
     }
-    Storage storage = config.storageEmulatorHost().isPresent() ? null : LocalStorage.create();
+    Path storageDirectory = config.storageEmulatorHost().isPresent() ? null
+        : LocalStorage.directory(merged);
+    Storage storage = storageDirectory == null ? null : LocalStorage.open(storageDirectory);
     Docstore.Builder builder = Docstore.builder(config).clock(clock);
     if (storage != null) {
       builder.storage(storage);
@@ -94,7 +102,7 @@ public final class LocalStack implements AutoCloseable {
       docstore.close();
       throw e;
     }
-    return new LocalStack(config, docstore, storage, server);
+    return new LocalStack(config, docstore, storage, storageDirectory, server);
   }
 
   public Config config() {
@@ -105,9 +113,14 @@ public final class LocalStack implements AutoCloseable {
     return docstore;
   }
 
-  /** The in-memory storage, or null when STORAGE_EMULATOR_HOST names a real emulator. */
+  /** The file-backed storage, or null when STORAGE_EMULATOR_HOST names a real emulator. */
   public Storage storage() {
     return storage;
+  }
+
+  /** The directory of {@link #storage()}, or null when STORAGE_EMULATOR_HOST is set. */
+  public Path storageDirectory() {
+    return storageDirectory;
   }
 
   public String baseUrl() {
@@ -207,15 +220,17 @@ public final class LocalStack implements AutoCloseable {
   String banner(Emulators emulators) {
     StringBuilder out = new StringBuilder("\ndocstore local stack\n");
     out.append(emulators.describe()).append('\n');
+    out.append("Cloud Storage: ").append(storage == null
+        ? "STORAGE_EMULATOR_HOST " + config.storageEmulatorHost().orElse("")
+        : "files under " + storageDirectory + " (kept across restarts; "
+            + LocalStorage.DIRECTORY_VARIABLE + " moves them), bucket "
+            + config.contentBucket()).append('\n');
     out.append("Spanner database ").append(config.projectId()).append('/')
         .append(config.spannerInstance()).append('/').append(config.spannerDatabase())
         .append(" (from infra/spanner/schema.sql)\n");
     out.append("Pub/Sub topic ").append(config.analyticsTopic()).append(", pull subscription ")
         .append(config.analyticsTopic()).append("-local -> /analyticsSubscriber (CloudEvent)\n");
     out.append("publishOutbox runs every 30 s\n");
-    out.append("Cloud Storage: ").append(storage == null
-        ? "STORAGE_EMULATOR_HOST " + config.storageEmulatorHost().orElse("")
-        : "in-memory (LocalStorageHelper), bucket " + config.contentBucket()).append('\n');
     out.append("Auth: AUTH_MODE=").append(config.authMode().name().toLowerCase())
         .append(config.authMode() == Config.AuthMode.DEV
             ? " (send X-Tenant-Id and X-User-Id)"

@@ -13,6 +13,7 @@ import com.google.pubsub.v1.PubsubMessage;
 import dev.docstore.local.AnalyticsBridge;
 import dev.docstore.local.Emulators;
 import dev.docstore.local.LocalStack;
+import dev.docstore.local.LocalStorage;
 import dev.docstore.local.ProjectFiles;
 import java.io.BufferedReader;
 import java.io.File;
@@ -187,6 +188,8 @@ class LocalStackOutputTest {
     environment.put("SPANNER_EMULATOR_HOST", emulators.spannerHost());
     environment.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
     environment.remove("DOCSTORE_LOG_LEVEL");
+    environment.put(LocalStorage.DIRECTORY_VARIABLE,
+        ProjectFiles.newStorageDirectory("run-local").toString());
     environment.putAll(env);
     return builder.start();
   }

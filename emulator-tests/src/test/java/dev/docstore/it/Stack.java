@@ -7,11 +7,14 @@ import dev.docstore.local.AnalyticsBridge;
 import dev.docstore.local.EmulatorAdmin;
 import dev.docstore.local.Emulators;
 import dev.docstore.local.LocalStack;
+import dev.docstore.local.LocalStorage;
+import dev.docstore.local.ProjectFiles;
 import dev.docstore.testing.RpcCounter;
 import dev.docstore.testing.TestClock;
 import dev.docstore.testing.TestTokens;
 import io.grpc.ClientInterceptor;
 import java.net.http.HttpRequest;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +29,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * The local stack for one test class, on a fresh database and topic of the shared emulators,
  * serving every function over real HTTP. Register as a static field with
- * {@code @RegisterExtension}. After every test it disarms the failpoints and asserts CONTRACT.md's
+ * {@code @RegisterExtension}. Its Cloud Storage is a directory of its own under target/, removed
+ * when the class ends. After every test it disarms the failpoints and asserts CONTRACT.md's
  * invariants over the whole database with the {@link InvariantChecker}.
  */
 public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
@@ -43,6 +47,9 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
   private Rows rows;
   private AnalyticsBridge bridge;
   private EmulatorAdmin admin;
+  private String bridgeSubscription;
+  /** The storage directory this extension made, and removes. */
+  private Path ownedStorage;
 
   public Stack() {
     env.put("FAILPOINTS_ENABLED", "true");
@@ -73,6 +80,33 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
     String suffix = n + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
     env.put("SPANNER_DATABASE", "db-" + suffix);
     env.put("ANALYTICS_TOPIC", "events-" + suffix);
+    if (!env.containsKey(LocalStorage.DIRECTORY_VARIABLE)) {
+      ownedStorage = ProjectFiles.newStorageDirectory("stack-" + n);
+      env.put(LocalStorage.DIRECTORY_VARIABLE, ownedStorage.toString());
+    }
+    startLocalStack();
+    admin = new EmulatorAdmin(stack.config().projectId(), emulators.spannerHost(),
+        emulators.pubsubHost());
+    events = new Events(admin, stack.config().projectId(), stack.config().analyticsTopic(),
+        "test-" + suffix);
+    bridgeSubscription = "bridge-" + suffix;
+    bridge = new AnalyticsBridge(admin, stack.config().projectId(),
+        stack.config().analyticsTopic(), bridgeSubscription, stack.baseUrl());
+  }
+
+  /**
+   * Stops the local stack and starts a new one on the same database, topic and storage
+   * directory, on a new port, as a restarted process would: nothing of the old one's memory is
+   * kept. Take {@link #api()} and {@link #local()} again afterwards.
+   */
+  public void restart() {
+    stack.close();
+    startLocalStack();
+    bridge = new AnalyticsBridge(admin, stack.config().projectId(),
+        stack.config().analyticsTopic(), bridgeSubscription, stack.baseUrl());
+  }
+
+  private void startLocalStack() {
     stack = LocalStack.start(emulators, env, clock, "127.0.0.1", 0,
         builder -> builder.spannerInterceptors(() -> {
           List<ClientInterceptor> interceptors = new ArrayList<>(rpcs.getInterceptors());
@@ -80,13 +114,6 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
           return interceptors;
         }));
     api = new Api(stack.baseUrl());
-    EmulatorAdmin admin = new EmulatorAdmin(stack.config().projectId(), emulators.spannerHost(),
-        emulators.pubsubHost());
-    events = new Events(admin, stack.config().projectId(), stack.config().analyticsTopic(),
-        "test-" + suffix);
-    bridge = new AnalyticsBridge(admin, stack.config().projectId(),
-        stack.config().analyticsTopic(), "bridge-" + suffix, stack.baseUrl());
-    this.admin = admin;
     rows = new Rows(stack.docstore().databaseClient());
   }
 
@@ -115,6 +142,9 @@ public final class Stack implements BeforeAllCallback, AfterEachCallback, AfterA
     }
     if (admin != null) {
       admin.close();
+    }
+    if (ownedStorage != null) {
+      ProjectFiles.deleteTree(ownedStorage);
     }
   }
 

@@ -7,7 +7,8 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
-import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
+import dev.docstore.local.LocalStorage;
+import dev.docstore.local.ProjectFiles;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ class ContentStoreRaceTest {
   @Test
   void aRestoreThatLostTheRaceReturnsTheLiveObject() {
     for (int status : new int[] {404, 412}) {
-      Storage storage = LocalStorageHelper.getOptions().getService();
+      Storage storage = LocalStorage.open(ProjectFiles.newStorageDirectory("race"));
       ContentStore content = new ContentStore(losingTheRace(storage, status, true), BUCKET);
       long restored = content.restore(NAME, 7L);
       assertEquals(content.liveGeneration(NAME).orElseThrow(), restored, "status " + status);
@@ -53,7 +54,7 @@ class ContentStoreRaceTest {
 
   @Test
   void aGenerationThatIsReallyGoneStillFails() {
-    Storage storage = LocalStorageHelper.getOptions().getService();
+    Storage storage = LocalStorage.open(ProjectFiles.newStorageDirectory("race"));
     ContentStore content = new ContentStore(losingTheRace(storage, 404, false), BUCKET);
     StorageException e = assertThrows(StorageException.class, () -> content.restore(NAME, 7L));
     assertEquals(404, e.getCode());
@@ -61,7 +62,7 @@ class ContentStoreRaceTest {
 
   @Test
   void otherFailuresAreNotMistakenForTheRace() {
-    Storage storage = LocalStorageHelper.getOptions().getService();
+    Storage storage = LocalStorage.open(ProjectFiles.newStorageDirectory("race"));
     ContentStore content = new ContentStore(losingTheRace(storage, 503, true), BUCKET);
     assertEquals(503, assertThrows(StorageException.class, () -> content.restore(NAME, 7L))
         .getCode());
