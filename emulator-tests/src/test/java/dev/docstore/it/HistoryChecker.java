@@ -33,6 +33,12 @@ import java.util.stream.Collectors;
  * every commit changed the etag; the title is the last committed rename's and the state the
  * last committed trash or restore's.
  *
+ * <p>With {@link Faults#TRANSPORT} (the nemesis runs) a request that got no response is an
+ * unknown outcome, not a contract violation; a key whose unknown attempts a later same-payload
+ * retry answered is known again, so its effect (a replay's) must be present and is counted in
+ * usage. When the run read every live version back ({@link StoreState#served}), each must answer
+ * 200 with its bytes.
+ *
  * <p>Not a violation: a 409 {@code version_state} or {@code version_is_active}, or a 404 on a
  * version that raced with a concurrent write. The checker keeps no model of which request
  * should win a race; it checks that whatever answered left exactly its own effect.
@@ -689,8 +695,14 @@ public final class HistoryChecker {
       unprocessed.removeAll(processed);
       Set<String> extra = new TreeSet<>(processed);
       extra.removeAll(events);
+      // The requests whose commits wrote the events never counted (their outbox rows).
+      Set<String> lostRequests = state.outbox.stream()
+          .filter(o -> unprocessed.contains(o.tenant() + "/" + o.eventId()))
+          .map(StoreState.Outbox::requestId).collect(Collectors.toSet());
       fail(USAGE, "ProcessedEvents differ from the committed events: never counted "
-          + unprocessed + ", counted without a commit " + extra);
+          + unprocessed + ", counted without a commit " + extra + " (the requests that wrote"
+          + " the events never counted below)", entries.stream()
+              .filter(e -> lostRequests.contains(e.requestId)).toList());
     }
   }
 
