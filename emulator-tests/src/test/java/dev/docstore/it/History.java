@@ -74,6 +74,8 @@ public final class History {
     public volatile List<String> seenDocumentIds = List.of();
     /** An OpenAPI contract violation or a client-side failure, if any. */
     public volatile String failure;
+    /** No response because the connection failed (refused, reset, timed out): not a bug alone. */
+    public volatile boolean transportFailure;
 
     public Entry(long seq, int client, String tenant, String function, String key,
         String requestId, String payload, String documentId, Long version, String contentSha256,

@@ -33,6 +33,12 @@ import java.util.stream.Collectors;
  * every commit changed the etag; the title is the last committed rename's and the state the
  * last committed trash or restore's.
  *
+ * <p>With {@link Faults#TRANSPORT} (the nemesis runs) a request that got no response is an
+ * unknown outcome, not a contract violation; a key whose unknown attempts a later same-payload
+ * retry answered is known again, so its effect (a replay's) must be present and is counted in
+ * usage. When the run read every live version back ({@link StoreState#served}), each must answer
+ * 200 with its bytes.
+ *
  * <p>Not a violation: a 409 {@code version_state} or {@code version_is_active}, or a 404 on a
  * version that raced with a concurrent write. The checker keeps no model of which request
  * should win a race; it checks that whatever answered left exactly its own effect.
@@ -58,17 +64,32 @@ public final class HistoryChecker {
   public static final String ETAG_CHANGES = "etag-changes-every-commit";
   public static final String FINAL_TITLE = "title-is-last-rename";
   public static final String FINAL_STATE = "state-is-last-trash-or-restore";
+  public static final String CONTENT_SERVED = "content-served-back";
 
   /** The checks, most telling first: the order of a report. */
-  static final List<String> ORDER = List.of(SINGLE_EFFECT, EFFECT_PRESENT, LEFT_NOTHING,
+  static final List<String> ORDER = List.of(SINGLE_EFFECT, EFFECT_PRESENT, CONTENT_SERVED,
+      LEFT_NOTHING,
       TRASH_READ_ONLY, IF_MATCH_HELD, PRECONDITION_NOTHING, REPLAY_IDENTICAL, RETRY_REPLAYS,
       KEY_REUSED, CONTIGUOUS, FINAL_STATE, FINAL_TITLE, ETAG_CHANGES, ISOLATION, USAGE,
       FROM_NOWHERE, EXISTING, INVARIANTS, INTERNAL, CONTRACT);
 
   public record Violation(String check, String message, List<History.Entry> requests) {}
 
+  /** The faults a run injects, and so which outcomes are allowed. */
+  public enum Faults {
+    /** Failpoints inside the functions: every request gets an answer; none is a bug. */
+    IN_PROCESS,
+    /**
+     * Killed processes or a faulty network (the nemesis runs): a request may get no response
+     * (refused, reset, timed out), an unknown outcome that same-key retries settle. A client
+     * failure that is not a transport failure (an answer that breaks the contract) still counts.
+     */
+    TRANSPORT
+  }
+
   private final History history;
   private final StoreState state;
+  private final Faults faults;
   private final List<Violation> violations = new ArrayList<>();
   private final List<History.Entry> entries;
   private final Map<String, List<StoreState.Outbox>> outboxByRequest = new HashMap<>();
@@ -93,9 +114,10 @@ public final class HistoryChecker {
     }
   }
 
-  private HistoryChecker(History history, StoreState state) {
+  private HistoryChecker(History history, StoreState state, Faults faults) {
     this.history = history;
     this.state = state;
+    this.faults = faults;
     this.entries = history.entries();
     for (StoreState.Outbox o : state.outbox) {
       outboxByRequest.computeIfAbsent(o.requestId(), k -> new ArrayList<>()).add(o);
@@ -137,7 +159,11 @@ public final class HistoryChecker {
   }
 
   public static Report check(History history, StoreState state) {
-    HistoryChecker c = new HistoryChecker(history, state);
+    return check(history, state, Faults.IN_PROCESS);
+  }
+
+  public static Report check(History history, StoreState state, Faults faults) {
+    HistoryChecker c = new HistoryChecker(history, state, faults);
     c.invariants();
     c.responses();
     c.keys();
@@ -150,6 +176,7 @@ public final class HistoryChecker {
     c.usage();
     c.lifecycle();
     c.preconditions();
+    c.served();
     return new Report(history, c.violations, c.entries.size());
   }
 
@@ -167,7 +194,8 @@ public final class HistoryChecker {
 
   private void responses() {
     for (History.Entry e : entries) {
-      if (e.failure != null) {
+      if (e.failure != null && !(faults == Faults.TRANSPORT && e.unknown()
+          && e.transportFailure)) {
         fail(CONTRACT, e.unknown() ? "no response: " + e.failure
             : "the exchange breaks docs/openapi.yaml or the client failed", e);
       }
@@ -188,7 +216,11 @@ public final class HistoryChecker {
     groups.forEach((groupKey, group) -> {
       String name = "tenant " + group.get(0).tenant + " key " + group.get(0).key;
       List<History.Entry> committed = group.stream().filter(History.Entry::committed).toList();
-      boolean anyUnknown = group.stream().anyMatch(History.Entry::unknown);
+      // Unknown outcomes that later same-key retries settled are known after all.
+      boolean anyUnknown = !settled(group);
+      // A request under the key got no response and a retry's replay answered its effect.
+      boolean replayedUnknown = committed.isEmpty() && group.stream().anyMatch(History.Entry::ok)
+          && group.stream().anyMatch(History.Entry::unknown);
       if (committed.size() > 1) {
         fail(SINGLE_EFFECT, name + ": " + committed.size()
             + " requests each answered a new effect (at most one may)", committed);
@@ -210,9 +242,23 @@ public final class HistoryChecker {
         fail(REPLAY_IDENTICAL, name + ": the stored response (" + record.status() + " "
             + History.clip(record.body(), 200) + ") differs from the original answer", original);
       }
-      if (committed.isEmpty() && record != null && !anyUnknown) {
+      if (committed.isEmpty() && !replayedUnknown && record != null && !anyUnknown) {
         fail(LEFT_NOTHING, name + ": an idempotency record exists though no request under the"
             + " key committed (" + record.operation() + " " + record.status() + ")", group);
+      }
+      if (committed.isEmpty() && !replayedUnknown && rows > 0 && !anyUnknown
+          && group.stream().anyMatch(History.Entry::unknown)) {
+        fail(LEFT_NOTHING, name + ": a write committed under the key, but its retries were"
+            + " answered with no 2xx", group);
+      }
+      if (replayedUnknown && !anyUnknown) {
+        // The effect of a request that got no response, answered by a retry's replay.
+        History.Entry replay = group.stream().filter(History.Entry::ok).findFirst().get();
+        if (rows == 0) {
+          fail(EFFECT_PRESENT, name + ": a retry replayed " + replay.status + ", but no outbox"
+              + " row carries any request id under the key (the write did not commit)", group);
+        }
+        replayedEffectPresent(replay);
       }
       for (History.Entry e : group) {
         if (e == original || e.unknown()) {
@@ -255,6 +301,36 @@ public final class HistoryChecker {
         }
       }
     });
+  }
+
+  /**
+   * Every request under the key that got no response has a later attempt with the same payload
+   * that got an answer other than 503: its outcome is known (the answer replays it, or shows it
+   * did not commit). Trivially true for a key whose requests all got answers.
+   */
+  private static boolean settled(List<History.Entry> group) {
+    return group.stream().filter(History.Entry::unknown).allMatch(u -> group.stream()
+        .anyMatch(x -> x != u && !x.unknown() && x.status != 503 && x.samePayload(u)
+            && x.startedAfter(u)));
+  }
+
+  /** A replay answering an unknown original: the document or version it names is there. */
+  private void replayedEffectPresent(History.Entry replay) {
+    JsonNode body = json(replay.responseBody);
+    if (body == null) {
+      return;
+    }
+    if (replay.function.equals("createDocument")) {
+      String id = body.at("/document/documentId").asText();
+      if (!replay.tenant.equals(owner.get(id))) {
+        fail(EFFECT_PRESENT, "document " + id + ", answered by a replay, is not in the tenant's"
+            + " Documents", replay);
+      }
+      versionPresent(replay, id, 1);
+    } else if (replay.function.equals("createDocumentVersion")) {
+      versionPresent(replay, body.at("/version/documentId").asText(),
+          body.at("/version/version").asLong());
+    }
   }
 
   /**
@@ -582,16 +658,27 @@ public final class HistoryChecker {
             + ") is still pending after the relay ran");
       }
     }
+    // The effects the answers show: each keyless 2xx write, and each key whose requests were
+    // answered 2xx (the original, or replays of one that got no response) once.
     Map<String, Long> committed = new TreeMap<>();
+    Map<String, List<History.Entry>> groups = new LinkedHashMap<>();
     for (History.Entry e : entries) {
-      if (e.committed()) {
+      if (e.write() && e.key != null) {
+        groups.computeIfAbsent(e.tenant + "\u0000" + e.key, k -> new ArrayList<>()).add(e);
+      } else if (e.committed()) {
         committed.merge(e.tenant + " " + e.function, 1L, Long::sum);
       }
+    }
+    boolean anyUnknown = entries.stream().anyMatch(e -> e.unknown() && e.write()
+        && e.key == null);
+    for (List<History.Entry> group : groups.values()) {
+      anyUnknown |= !settled(group);
+      group.stream().filter(History.Entry::ok).findFirst().ifPresent(e ->
+          committed.merge(e.tenant + " " + e.function, 1L, Long::sum));
     }
     Map<String, Long> byFunction = new TreeMap<>();
     state.outbox.forEach(o -> byFunction.merge(o.tenant() + " " + function(o.type()), 1L,
         Long::sum));
-    boolean anyUnknown = entries.stream().anyMatch(History.Entry::unknown);
     if (!anyUnknown && !committed.equals(byFunction)) {
       fail(USAGE, "committed writes answered per tenant/operation " + committed
           + " differ from the committed writes in Spanner " + byFunction);
@@ -608,8 +695,14 @@ public final class HistoryChecker {
       unprocessed.removeAll(processed);
       Set<String> extra = new TreeSet<>(processed);
       extra.removeAll(events);
+      // The requests whose commits wrote the events never counted (their outbox rows).
+      Set<String> lostRequests = state.outbox.stream()
+          .filter(o -> unprocessed.contains(o.tenant() + "/" + o.eventId()))
+          .map(StoreState.Outbox::requestId).collect(Collectors.toSet());
       fail(USAGE, "ProcessedEvents differ from the committed events: never counted "
-          + unprocessed + ", counted without a commit " + extra);
+          + unprocessed + ", counted without a commit " + extra + " (the requests that wrote"
+          + " the events never counted below)", entries.stream()
+              .filter(e -> lostRequests.contains(e.requestId)).toList());
     }
   }
 
@@ -814,6 +907,38 @@ public final class HistoryChecker {
           && !etags.get(e.tenant + "/" + e.documentId).contains(current)) {
         fail(PRECONDITION_NOTHING, "412 names etag " + current + ", which the document never"
             + " had", e);
+      }
+    }
+  }
+
+  /**
+   * When the run read every live version back at its end: each answered 200 with the bytes its
+   * row names (sha256), so no object the store points at was lost.
+   */
+  private void served() {
+    if (state.served.isEmpty()) {
+      return;
+    }
+    Map<String, StoreState.Served> answers = new HashMap<>();
+    state.served.forEach(a -> answers.put(a.tenant() + "/" + a.documentId() + "/" + a.version(),
+        a));
+    for (StoreState.Ver v : state.versions) {
+      if (!"LIVE".equals(v.state())) {
+        continue;
+      }
+      String where = v.tenant() + "/" + v.documentId() + "/" + v.version();
+      StoreState.Served a = answers.get(where);
+      List<History.Entry> makers = new ArrayList<>();
+      if (v.version() == 1 && creators.containsKey(v.documentId())) {
+        makers.add(creators.get(v.documentId()));
+      }
+      makers.addAll(allocators.getOrDefault(v.documentId() + "/" + v.version(), List.of()));
+      if (a == null) {
+        fail(CONTENT_SERVED, "live version " + where + " was not read back", makers);
+      } else if (a.status() != 200 || !v.sha256().equals(a.sha256())) {
+        fail(CONTENT_SERVED, "live version " + where + " answered getVersionContent "
+            + a.status() + (a.status() == 200 ? " with bytes of sha256 " + a.sha256() : "")
+            + ", not 200 with its bytes (sha256 " + v.sha256() + ")", makers);
       }
     }
   }

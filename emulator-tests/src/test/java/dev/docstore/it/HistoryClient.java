@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * One client of a randomized run: a thread that issues random reads and writes across the
@@ -98,11 +99,26 @@ final class HistoryClient implements Runnable {
   private final History history;
   private final World world;
   private final Random rnd;
-  private final long deadlineNanos;
+  private final LongSupplier deadlineNanos;
   private final ExecutorService twin;
+  private double keyedShare = 0.85;
+  /**
+   * Keyed requests whose last attempt got no response or a 503, by tenant, key and payload: what
+   * {@link #settle} retries. A later answer of the same request removes it.
+   */
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+  /** A keyed request with an open outcome, and when its last attempt ended. */
+  private record Pending(String tenant, Sent sent, boolean crossTenant, long endedNanos) {}
 
   HistoryClient(int client, long seed, Api api, History history, World world,
       long deadlineNanos, ExecutorService twin) {
+    this(client, seed, api, history, world, () -> deadlineNanos, twin);
+  }
+
+  /** A client whose deadline may move (a nemesis run ends when its faults are done). */
+  HistoryClient(int client, long seed, Api api, History history, World world,
+      LongSupplier deadlineNanos, ExecutorService twin) {
     this.client = client;
     this.api = api;
     this.history = history;
@@ -112,10 +128,44 @@ final class HistoryClient implements Runnable {
     this.twin = twin;
   }
 
+  /**
+   * Every write carries an Idempotency-Key: for runs where a request may get no response, so that
+   * {@link #settle} can learn every outcome by retrying it.
+   */
+  HistoryClient keyedOnly() {
+    keyedShare = 1.0;
+    return this;
+  }
+
   @Override
   public void run() {
-    while (System.nanoTime() < deadlineNanos) {
+    while (System.nanoTime() < deadlineNanos.getAsLong()) {
       step();
+    }
+  }
+
+  /**
+   * Retries every keyed request whose last attempt got no response or a 503, with the same key and
+   * payload, until each has an answer or {@code untilNanos} passes, as a client that lost its
+   * connection does. Returns how many stay open.
+   */
+  int settle(long untilNanos) {
+    while (!pending.isEmpty() && System.nanoTime() < untilNanos) {
+      for (Pending p : List.copyOf(pending.values())) {
+        send(p.tenant(), p.sent(), p.crossTenant(), "settling key " + p.sent().key());
+      }
+      if (!pending.isEmpty()) {
+        sleep(200);
+      }
+    }
+    return pending.size();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -319,7 +369,7 @@ final class HistoryClient implements Runnable {
     String ifMatch = function.equals("createDocument") || rnd.nextDouble() >= 0.3 ? null
         : ifMatch(doc);
     String key = null;
-    if (rnd.nextDouble() < 0.85) {
+    if (rnd.nextDouble() < keyedShare) {
       key = "k-" + Long.toString(world.keys.incrementAndGet(), 36);
       if (rnd.nextDouble() < 0.05) {
         // The same key string from another tenant: keys are scoped per tenant.
@@ -368,6 +418,15 @@ final class HistoryClient implements Runnable {
       request.header("If-Match", sent.ifMatch());
     }
     Api.Response response = exchange(e, request.json(payload));
+    if (sent.key() != null) {
+      String id = tenant + "\u0000" + sent.key() + "\u0000" + e.payloadHash;
+      if (e.unknown() || e.status == 503) {
+        pending.put(id, new Pending(tenant, sent, crossTenant, e.endNanos));
+      } else {
+        // Only an attempt sent after the open one ended settles it (a concurrent twin does not).
+        pending.computeIfPresent(id, (k, p) -> e.startNanos > p.endedNanos() ? null : p);
+      }
+    }
     if (response == null || crossTenant || !e.ok()) {
       return;
     }
@@ -410,7 +469,12 @@ final class HistoryClient implements Runnable {
       response = request.send();
     } catch (AssertionError | RuntimeException failure) {
       e.failure = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+      e.transportFailure = failure instanceof java.io.UncheckedIOException;
       e.complete(history.now(), -1, null, false, null);
+      if (e.transportFailure) {
+        // The server is away (killed, restarting): back off as a client would, not spin.
+        sleep(100 + rnd.nextInt(200));
+      }
       return null;
     }
     String contentType = String.valueOf(response.header("Content-Type"));

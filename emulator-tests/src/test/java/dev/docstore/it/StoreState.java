@@ -35,6 +35,10 @@ public final class StoreState {
   /** One counter: (tenant, day, operation) = count. */
   public record Usage(String tenant, String day, String operation, long count) {}
 
+  /** What getVersionContent answered for a version at the end: status and the body's sha256. */
+  public record Served(String tenant, String documentId, long version, int status,
+      String sha256) {}
+
   public final List<Doc> documents = new ArrayList<>();
   public final List<Ver> versions = new ArrayList<>();
   public final List<Idem> idempotency = new ArrayList<>();
@@ -43,6 +47,11 @@ public final class StoreState {
   public final List<Usage> usage = new ArrayList<>();
   /** What getUsage answered, per tenant, over HTTP. */
   public final List<Usage> apiUsage = new ArrayList<>();
+  /**
+   * What getVersionContent answered, over HTTP, for every live version at the end of a run that
+   * reads them back (after the nemesis's restarts); empty when the run does not.
+   */
+  public final List<Served> served = new ArrayList<>();
   /** ProcessedEvents rows. */
   public final List<String> processedEvents = new ArrayList<>();
   /** The invariants of docs/CONTRACT.md as the {@link InvariantChecker} found them. */

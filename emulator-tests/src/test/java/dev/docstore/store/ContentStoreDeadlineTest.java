@@ -12,6 +12,7 @@ import dev.docstore.local.ProjectFiles;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,12 +23,14 @@ import org.junit.jupiter.api.Test;
 class ContentStoreDeadlineTest {
   private static final String NAME = "t/d/sha";
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-  private final Storage storage = LocalStorage.open(ProjectFiles.newStorageDirectory("deadline"));
+  private final Path directory = ProjectFiles.newStorageDirectory("deadline");
+  private final Storage storage = LocalStorage.open(directory);
   private final ContentStore content = new ContentStore(storage, "b");
 
   @AfterEach
   void stop() {
     timer.shutdownNow();
+    ProjectFiles.deleteTree(directory);
   }
 
   private void within(Deadline deadline, Runnable work) {
