@@ -133,7 +133,7 @@ public final class HistoryChecker {
       JsonNode answer = null;
       if (e != null && e.committed()) {
         answer = json(e.responseBody);
-      } else if (e != null && e.unknown() && e.key != null
+      } else if (e != null && unknown(e) && e.key != null
           && records.containsKey(e.tenant + "\u0000" + e.key)) {
         answer = json(records.get(e.tenant + "\u0000" + e.key).body());
       }
@@ -220,7 +220,7 @@ public final class HistoryChecker {
       boolean anyUnknown = !settled(group);
       // A request under the key got no response and a retry's replay answered its effect.
       boolean replayedUnknown = committed.isEmpty() && group.stream().anyMatch(History.Entry::ok)
-          && group.stream().anyMatch(History.Entry::unknown);
+          && group.stream().anyMatch(this::unknown);
       if (committed.size() > 1) {
         fail(SINGLE_EFFECT, name + ": " + committed.size()
             + " requests each answered a new effect (at most one may)", committed);
@@ -247,7 +247,7 @@ public final class HistoryChecker {
             + " key committed (" + record.operation() + " " + record.status() + ")", group);
       }
       if (committed.isEmpty() && !replayedUnknown && rows > 0 && !anyUnknown
-          && group.stream().anyMatch(History.Entry::unknown)) {
+          && group.stream().anyMatch(this::unknown)) {
         fail(LEFT_NOTHING, name + ": a write committed under the key, but its retries were"
             + " answered with no 2xx", group);
       }
@@ -261,7 +261,7 @@ public final class HistoryChecker {
         replayedEffectPresent(replay);
       }
       for (History.Entry e : group) {
-        if (e == original || e.unknown()) {
+        if (e == original || unknown(e)) {
           continue;
         }
         if (e.ok() && e.replayed) {
@@ -293,7 +293,7 @@ public final class HistoryChecker {
         }
         if (e.status == 409 && "idempotency_key_reused".equals(e.code)) {
           boolean explained = group.stream().anyMatch(x -> x != e && !x.samePayload(e)
-              && (x.committed() || x.unknown()) && x.startNanos < e.endNanos);
+              && (x.committed() || unknown(x)) && x.startNanos < e.endNanos);
           if (!explained) {
             fail(KEY_REUSED, name + ": 409 idempotency_key_reused, but no different request"
                 + " committed under the key before it", group);
@@ -304,12 +304,22 @@ public final class HistoryChecker {
   }
 
   /**
+   * Whether the request's effect is unknown to its client: no response, or, where the faults are
+   * outside the process (TRANSPORT), a 503 on a write, which may report a commit whose outcome the
+   * server itself could not learn (its answer was cut off by the network or the deadline). Such a
+   * 503 may have committed; a same-key retry settles it (it replays, or executes afresh).
+   */
+  private boolean unknown(History.Entry e) {
+    return e.unknown() || faults == Faults.TRANSPORT && e.write() && e.status == 503;
+  }
+
+  /**
    * Every request under the key that got no response has a later attempt with the same payload
    * that got an answer other than 503: its outcome is known (the answer replays it, or shows it
    * did not commit). Trivially true for a key whose requests all got answers.
    */
-  private static boolean settled(List<History.Entry> group) {
-    return group.stream().filter(History.Entry::unknown).allMatch(u -> group.stream()
+  private boolean settled(List<History.Entry> group) {
+    return group.stream().filter(this::unknown).allMatch(u -> group.stream()
         .anyMatch(x -> x != u && !x.unknown() && x.status != 503 && x.samePayload(u)
             && x.startedAfter(u)));
   }
@@ -462,7 +472,7 @@ public final class HistoryChecker {
       }
     }
     for (History.Entry e : entries) {
-      if (!e.write() || e.unknown() || e.committed()) {
+      if (!e.write() || unknown(e) || e.committed()) {
         continue;
       }
       List<StoreState.Outbox> rows = outboxByRequest.get(e.requestId);
@@ -483,7 +493,7 @@ public final class HistoryChecker {
       }
     }
     Map<String, Long> unknownCreates = entries.stream()
-        .filter(e -> e.unknown() && e.function.equals("createDocument"))
+        .filter(e -> unknown(e) && e.function.equals("createDocument"))
         .collect(Collectors.groupingBy(e -> e.tenant, Collectors.counting()));
     Map<String, Long> unexplained = new TreeMap<>();
     for (StoreState.Doc d : state.documents) {
@@ -496,7 +506,7 @@ public final class HistoryChecker {
       }
     }
     Set<String> unknownVersionDocs = entries.stream()
-        .filter(e -> e.unknown() && e.function.equals("createDocumentVersion"))
+        .filter(e -> unknown(e) && e.function.equals("createDocumentVersion"))
         .map(e -> e.documentId).collect(Collectors.toSet());
     for (StoreState.Ver v : state.versions) {
       if (v.version() > 1 && !allocators.containsKey(v.documentId() + "/" + v.version())
@@ -669,7 +679,7 @@ public final class HistoryChecker {
         committed.merge(e.tenant + " " + e.function, 1L, Long::sum);
       }
     }
-    boolean anyUnknown = entries.stream().anyMatch(e -> e.unknown() && e.write()
+    boolean anyUnknown = entries.stream().anyMatch(e -> unknown(e) && e.write()
         && e.key == null);
     for (List<History.Entry> group : groups.values()) {
       anyUnknown |= !settled(group);
@@ -888,7 +898,7 @@ public final class HistoryChecker {
       StoreState.Idem record = e.key == null ? null : records.get(e.tenant + "\u0000" + e.key);
       if (record != null) {
         boolean explained = groups.get(e.tenant + "\u0000" + e.key).stream()
-            .anyMatch(x -> x != e && (x.committed() || x.unknown()));
+            .anyMatch(x -> x != e && (x.committed() || unknown(x)));
         if (record.status() == 412 || !explained) {
           fail(PRECONDITION_NOTHING, "a 412 under key " + e.key + ", and the key holds a"
               + " record (" + record.status() + ") that no other request under it explains", e);

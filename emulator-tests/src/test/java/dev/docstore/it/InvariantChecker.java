@@ -84,10 +84,19 @@ public final class InvariantChecker {
     Set<String> tombstones = new HashSet<>();
     query("SELECT TenantId, DocumentId FROM PurgedDocuments", rs ->
         tombstones.add(rs.getString("TenantId") + "/" + rs.getString("DocumentId") + "/"));
+    // A document that ever committed left outbox rows (its creation at least; they are kept a
+    // week after publishing). An object whose document never committed is the upload of a
+    // rolled-back or unknown-outcome createDocument: never referenced, and allowed by the
+    // contract (a later reconciler may remove it). Only an object of a document that existed,
+    // has no row and no tombstone is one that nothing will ever remove.
+    Set<String> committed = new HashSet<>();
+    query("SELECT DISTINCT TenantId, DocumentId FROM AnalyticsOutbox", rs ->
+        committed.add(rs.getString("TenantId") + "/" + rs.getString("DocumentId") + "/"));
     for (String object : content.objectNamesUnder("")) {
       int documentEnd = object.indexOf('/', object.indexOf('/') + 1) + 1;
       String prefix = object.substring(0, documentEnd);
-      if (documentEnd == 0 || !documents.contains(prefix) && !tombstones.contains(prefix)) {
+      if (documentEnd == 0 || committed.contains(prefix) && !documents.contains(prefix)
+          && !tombstones.contains(prefix)) {
         problems.add(object + ": object of a document with no row and no tombstone");
       }
     }

@@ -57,6 +57,21 @@ public final class StoreState {
   /** The invariants of docs/CONTRACT.md as the {@link InvariantChecker} found them. */
   public final List<String> invariantViolations = new ArrayList<>();
 
+  /**
+   * Forgets {@code tenant}'s rows: for a tenant a test wrote to outside the recorded history (a
+   * warm-up), so that the checker sees only what the history can explain.
+   */
+  public StoreState without(String tenant) {
+    documents.removeIf(d -> d.tenant().equals(tenant));
+    versions.removeIf(v -> v.tenant().equals(tenant));
+    idempotency.removeIf(r -> r.tenant().equals(tenant));
+    processedEvents.removeIf(event -> event.startsWith(tenant + "/"));
+    outbox.removeIf(o -> o.tenant().equals(tenant));
+    usage.removeIf(u -> u.tenant().equals(tenant));
+    apiUsage.removeIf(u -> u.tenant().equals(tenant));
+    return this;
+  }
+
   /** Reads every table of the test database (single-use reads, a consistent snapshot each). */
   public static StoreState read(DatabaseClient db) {
     StoreState s = new StoreState();
