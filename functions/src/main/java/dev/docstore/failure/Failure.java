@@ -7,6 +7,7 @@ import com.google.cloud.storage.StorageException;
 import dev.docstore.api.Condition;
 import dev.docstore.api.DocstoreException;
 import dev.docstore.failpoints.FailpointException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -75,13 +76,32 @@ public record Failure(Kind kind, Condition condition, String detail, String code
           t instanceof SpannerException se && TRANSIENT_SPANNER.contains(se.getErrorCode())
           || t instanceof StorageException st
               && (st.getCode() >= 500 || st.getCode() == 429 || st.isRetryable())
-          || t instanceof ApiException gax && gax.isRetryable();
+          || t instanceof ApiException gax && gax.isRetryable()
+          || brokenTransport(t);
       if (transientCause) {
         return new Failure(Kind.TRANSIENT, Condition.UNAVAILABLE, RETRY, code, null);
       }
     }
     return new Failure(Kind.INTERNAL, Condition.INTERNAL, INTERNAL_DETAIL, code, null);
   }
+
+  /**
+   * gRPC reports a connection broken mid-stream (a reset, a half-delivered HTTP/2 frame) as
+   * INTERNAL, which is otherwise a server's bug. These messages are the transport's own, the
+   * ones the Spanner client itself retries as transient internal errors; read only to classify,
+   * never shown to the caller.
+   */
+  private static boolean brokenTransport(Throwable t) {
+    boolean internal = t instanceof SpannerException se && se.getErrorCode() == ErrorCode.INTERNAL
+        || t instanceof io.grpc.StatusRuntimeException sre
+            && sre.getStatus().getCode() == io.grpc.Status.Code.INTERNAL;
+    String message = t.getMessage();
+    return internal && message != null && BROKEN_TRANSPORT.stream().anyMatch(message::contains);
+  }
+
+  private static final List<String> BROKEN_TRANSPORT = List.of("http2 exception",
+      "HTTP/2 error code", "RST_STREAM", "Received unexpected EOS on DATA frame",
+      "Connection closed with unknown cause");
 
   /** The code of what was thrown, whatever caused it: the Spanner or gRPC code, or the class. */
   private static String topLevelCode(Throwable failure) {

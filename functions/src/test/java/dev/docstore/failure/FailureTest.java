@@ -72,6 +72,23 @@ class FailureTest {
   }
 
   @Test
+  void aConnectionBrokenMidStreamIsTransientButAServersInternalErrorIsNot() {
+    Failure broken = Failure.of(SpannerExceptionFactory.newSpannerException(ErrorCode.INTERNAL,
+        "io.grpc.StatusRuntimeException: INTERNAL: http2 exception - Statement: 'SELECT 1'"));
+    assertEquals(Kind.TRANSIENT, broken.kind());
+    assertEquals(Condition.UNAVAILABLE, broken.condition());
+    assertEquals("spanner_internal", broken.code());
+    Failure reset = Failure.of(new IllegalStateException("read", io.grpc.Status.INTERNAL
+        .withDescription("stream terminated by RST_STREAM with error code: PROTOCOL_ERROR")
+        .asRuntimeException()));
+    assertEquals(Kind.TRANSIENT, reset.kind());
+
+    Failure bug = Failure.of(SpannerExceptionFactory.newSpannerException(ErrorCode.INTERNAL,
+        "the server hit a bug"));
+    assertEquals(Kind.INTERNAL, bug.kind(), "only the transport's own messages are transient");
+  }
+
+  @Test
   void everythingElseIsInternalAndLeaksNoText() {
     Failure bug = Failure.of(new IllegalStateException("secret title in a message"));
     assertEquals(Kind.INTERNAL, bug.kind());
