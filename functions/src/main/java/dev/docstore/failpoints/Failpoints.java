@@ -134,14 +134,27 @@ public final class Failpoints {
   /**
    * A delay stands for a slow step, and a slow step is cut short by the request's deadline (a
    * gRPC {@link Context} deadline) as a slow RPC would be: it sleeps at most until then, and what
-   * follows it then fails on the expired deadline through the clients.
+   * follows it then fails on the expired deadline through the clients. A cut step sleeps until
+   * the deadline has passed, not to the millisecond before it: a commit started with a fraction
+   * of a millisecond left would reach the server and might apply, which is a different fault
+   * (an unknown outcome) from the slow step this stands for.
    */
   private static void sleep(long millis) {
     Deadline deadline = Context.current().getDeadline();
-    long sleep = deadline == null ? millis
-        : Math.min(millis, Math.max(0, deadline.timeRemaining(TimeUnit.MILLISECONDS)));
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     try {
-      Thread.sleep(sleep);
+      while (true) {
+        long left = until - System.nanoTime();
+        if (deadline != null && deadline.timeRemaining(TimeUnit.NANOSECONDS) < left) {
+          if (deadline.isExpired()) {
+            return;
+          }
+          left = deadline.timeRemaining(TimeUnit.NANOSECONDS) + 1;
+        } else if (left <= 0) {
+          return;
+        }
+        TimeUnit.NANOSECONDS.sleep(left);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

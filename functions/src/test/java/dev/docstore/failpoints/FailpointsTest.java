@@ -204,13 +204,19 @@ class FailpointsTest {
     Context.CancellableContext scope = Context.current()
         .withDeadlineAfter(100, TimeUnit.MILLISECONDS, TIMER);
     long start = System.nanoTime();
+    boolean[] expiredAfter = new boolean[1];
     try {
-      scope.run(() -> f.hit(CREATE_COMMIT));
+      scope.run(() -> {
+        f.hit(CREATE_COMMIT);
+        expiredAfter[0] = Context.current().getDeadline().isExpired();
+      });
     } finally {
       scope.cancel(null);
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
     assertTrue(millis >= 90 && millis < 2000,
         "delay(5000) under a 100 ms deadline sleeps until the deadline, slept " + millis + " ms");
+    assertTrue(expiredAfter[0],
+        "the cut delay returns past the deadline, so the commit after it cannot start");
   }
 }
