@@ -138,7 +138,9 @@ class ReadmeCommandsTest {
       }
     }
     assertEquals(List.of(), problems);
-    assertTrue(log.contains("stopped:"), "the driver did not stop ./run-local:\n" + tail(log));
+    // 130: the JVM ran its shutdown hooks on SIGINT and exited as a Ctrl-C'd process does.
+    assertTrue(log.contains("stopped: exit 130"), "./run-local did not stop on Ctrl-C's signal:\n"
+        + tail(log) + "\n" + tail(stderr));
     if (isolated) {
       // In its own network namespace, any socket still listening is something it left running.
       assertTrue(log.contains("listening after the stop: none"), tail(log));
