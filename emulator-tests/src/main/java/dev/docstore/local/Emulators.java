@@ -120,6 +120,18 @@ public final class Emulators implements AutoCloseable {
         + "Pub/Sub emulator " + pubsubHost + " (" + pubsubSource + ")";
   }
 
+  /** The emulators named by *_EMULATOR_HOST: this process uses them but never stops them. */
+  public List<String> given() {
+    List<String> out = new ArrayList<>();
+    if (spannerSource.endsWith("_EMULATOR_HOST")) {
+      out.add("the Spanner emulator at " + spannerHost + " (" + spannerSource + ")");
+    }
+    if (pubsubSource.endsWith("_EMULATOR_HOST")) {
+      out.add("the Pub/Sub emulator at " + pubsubHost + " (" + pubsubSource + ")");
+    }
+    return out;
+  }
+
   /** Whether {@link #stopPubsub()} and {@link #startPubsubAgain()} can be used (outage tests). */
   public boolean pubsubRestartable() {
     return sdkRoot != null && pubsubSource.startsWith("gcloud SDK");

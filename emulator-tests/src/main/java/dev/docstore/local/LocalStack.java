@@ -16,8 +16,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
  * same stack in-process, one per test class, on a fresh database.
  */
 public final class LocalStack implements AutoCloseable {
+  /** The banner's last line: what a stop leaves behind. */
+  public static final String STOP_LINE = "Left running or kept after it stops:";
   private static final Logger LOG = LoggerFactory.getLogger("docstore.local");
   private final Config config;
   private final Docstore docstore;
@@ -262,7 +266,15 @@ public final class LocalStack implements AutoCloseable {
         .append("    -H 'Idempotency-Key: first-doc' \\\n")
         .append("    -d '{\"title\":\"Hello\",\"content\":\"hello, docstore\"}'\n")
         .append("  curl -s ").append(baseUrl())
-        .append("/listDocuments -H 'X-Tenant-Id: acme'\n\nCtrl-C stops everything.\n");
+        .append("/listDocuments -H 'X-Tenant-Id: acme'\n\n");
+    out.append("Ctrl-C stops it (so does kill ").append(ProcessHandle.current().pid())
+        .append(", even -9): the functions and the emulators it started end with it.\n");
+    List<String> left = new ArrayList<>(emulators.given());
+    if (storage != null) {
+      left.add("the Cloud Storage files under " + storageDirectory);
+    }
+    out.append(STOP_LINE).append(left.isEmpty() ? " nothing" : " " + String.join(", ", left))
+        .append(".\n");
     return out.toString();
   }
 }

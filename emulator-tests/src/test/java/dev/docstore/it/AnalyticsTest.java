@@ -41,7 +41,7 @@ class AnalyticsTest {
 
   private static Schema schema() {
     try (InputStream in = Files.newInputStream(
-        ProjectFiles.root().resolve("infra/pubsub/analytics-event.schema.json"))) {
+        ProjectFiles.root().resolve("docs/analytics-event.schema.json"))) {
       return SchemaRegistry.withDialect(Dialects.getDraft202012()).getSchema(in);
     } catch (IOException e) {
       throw new IllegalStateException(e);

@@ -50,7 +50,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * lines, every stack trace inside one, and stderr only the human banner.
  */
 class LocalStackOutputTest {
-  private static final String BANNER_END = "Ctrl-C stops everything.";
+  private static final String BANNER_END = LocalStack.STOP_LINE;
   /** What a log line or a stack trace looks like when it is not JSON (JUL, printStackTrace). */
   private static final Pattern LOOSE_LOG = Pattern.compile(
       "^(\\s+at |\\s*Caused by: |\\s*\\.\\.\\. \\d+ more|[\\w.$]+(Exception|Error)\\b"
@@ -77,7 +77,7 @@ class LocalStackOutputTest {
     Lines stderr = Lines.of(process.getErrorStream());
     List<String> answers = new ArrayList<>();
     try {
-      waitFor(() -> stdout.contains(BANNER_END) || stderr.contains(BANNER_END), 120,
+      waitFor(() -> stdout.hasLineStarting(BANNER_END) || stderr.hasLineStarting(BANNER_END), 120,
           "the banner", stdout, stderr, process);
       String base = "http://127.0.0.1:" + port;
       Api api = new Api(base);
@@ -139,7 +139,7 @@ class LocalStackOutputTest {
     if (!escapes.isEmpty()) {
       problems.add(escapes.size() + " lines carry ANSI escapes");
     }
-    if (!stderr.contains(BANNER_END)) {
+    if (!stderr.hasLineStarting(BANNER_END)) {
       problems.add("the banner is not on stderr");
     }
     if (!problems.isEmpty()) {
@@ -258,6 +258,10 @@ class LocalStackOutputTest {
 
     boolean contains(String line) {
       return lines.stream().anyMatch(l -> l.trim().equals(line));
+    }
+
+    boolean hasLineStarting(String prefix) {
+      return lines.stream().anyMatch(l -> l.trim().startsWith(prefix));
     }
 
     /** The lines that are JSON log lines, parsed. */

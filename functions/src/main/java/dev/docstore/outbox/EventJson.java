@@ -15,7 +15,7 @@ import dev.docstore.store.AnalyticsEvent;
 /**
  * The JSON of an analytics event on Pub/Sub,
  * {@code {eventId, type, tenantId, documentId, version?, requestId, occurredAt}}: what the
- * publisher sends and the subscriber reads. infra/pubsub/analytics-event.schema.json documents it
+ * publisher sends and the subscriber reads. docs/analytics-event.schema.json documents it
  * for outside subscribers.
  */
 public final class EventJson {

@@ -4,7 +4,7 @@ import com.google.cloud.Timestamp;
 
 /**
  * The analytics event of one committed write, as its outbox row holds it. Its JSON form is
- * {@code outbox.EventJson}; infra/pubsub/analytics-event.schema.json documents it.
+ * {@code outbox.EventJson}; docs/analytics-event.schema.json documents it.
  */
 public record AnalyticsEvent(
     String eventId,
