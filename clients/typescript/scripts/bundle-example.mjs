@@ -1,6 +1,10 @@
-// The example page's one script: the page's code and the client, for browsers, in one file.
+// The example page, for browsers: its index.html and one script, the page's code and the client
+// bundled together, in example/dist (what ./run-local serves at /).
 import { build } from "esbuild";
+import { copyFileSync, mkdirSync } from "node:fs";
 
+mkdirSync("example/dist", { recursive: true });
+copyFileSync("example/index.html", "example/dist/index.html");
 await build({
   entryPoints: ["example/src/app.ts"],
   bundle: true,

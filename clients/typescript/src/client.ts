@@ -107,7 +107,7 @@ export interface VersionRef {
 }
 
 export interface VersionContent {
-  data: Uint8Array;
+  data: Uint8Array<ArrayBuffer>;
   contentType: string;
   /** The content's sha256 as a quoted tag. */
   etag: string | undefined;
@@ -129,7 +129,7 @@ interface Call {
 interface Answer {
   status: number;
   headers: Headers;
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
 }
 
 type Attempt = { answer: Answer } | { failure: unknown };
