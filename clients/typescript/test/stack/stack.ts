@@ -24,7 +24,7 @@ export function today(): string {
  * returned as it is, for the caller to see.
  */
 export async function untilUsage(docstore: DocstoreClient, total: number,
-    timeoutMs = 30_000): Promise<Usage["days"]> {
+    timeoutMs = 60_000): Promise<Usage["days"]> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const { days } = await docstore.getUsage({ from: today(), to: today() });
