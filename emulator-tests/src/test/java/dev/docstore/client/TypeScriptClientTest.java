@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,7 +81,7 @@ class TypeScriptClientTest {
   @Test
   void aFlakyNetworkChangesNoCount() throws Exception {
     try (HttpFaultProxy proxy = HttpFaultProxy.start(STACK.local().baseUrl(),
-        new Plan(0.1, 0.25, 0.15, Duration.ofMillis(300), 42))) {
+        new Plan(0.15, 0.25, 0.15, Duration.ofMillis(300), 42))) {
       String output = NPM.script("test:flaky", Map.of("DOCSTORE_URL", STACK.local().baseUrl(),
           "DOCSTORE_FLAKY_URL", proxy.baseUrl()));
       List<String> figures = NpmPackage.after(output, "FLAKY ");
@@ -92,6 +94,11 @@ class TypeScriptClientTest {
       System.out.println(summary);
       assertTrue(proxy.count(Fault.DROP_ANSWER) > 0 && proxy.count(Fault.RESET_BEFORE_FORWARDING)
           > 0 && proxy.count(Fault.DELAY) > 0, "every fault happened: " + summary);
+      // Every request that got no answer was retried once, and no other was.
+      Matcher retries = Pattern.compile("\\bretries=(\\d+)").matcher(figures.get(0));
+      assertTrue(retries.find(), summary);
+      assertEquals(proxy.count(Fault.RESET_BEFORE_FORWARDING) + proxy.count(Fault.DROP_ANSWER),
+          Long.parseLong(retries.group(1)), summary);
     }
   }
 
@@ -105,7 +112,8 @@ class TypeScriptClientTest {
       }
       Assumptions.abort(message);
     }
-    Path screenshot = ProjectFiles.root().resolve("emulator-tests/target/screenshots/example-page.png");
+    Path screenshot = ProjectFiles.root()
+        .resolve("emulator-tests/target/screenshots/example-page.png");
     Files.createDirectories(screenshot.getParent());
     Files.deleteIfExists(screenshot);
     NPM.script("test:browser", Map.of("DOCSTORE_URL", STACK.local().baseUrl(),

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -160,12 +161,12 @@ public final class HttpFaultProxy implements AutoCloseable {
       Fault fault = draw();
       counts.get(fault).incrementAndGet();
       if (fault == Fault.RESET_BEFORE_FORWARDING) {
-        abort(client);
+        FaultProxy.abort(client);
         return;
       }
       HttpResponse<byte[]> answer = forward(request);
       if (fault == Fault.DROP_ANSWER) {
-        abort(client);
+        FaultProxy.abort(client);
         return;
       }
       if (fault == Fault.DELAY) {
@@ -173,7 +174,7 @@ public final class HttpFaultProxy implements AutoCloseable {
       }
       write(answer, client.getOutputStream());
     } catch (IOException | InterruptedException e) {
-      abort(client);
+      FaultProxy.abort(client);
     }
   }
 
@@ -209,16 +210,6 @@ public final class HttpFaultProxy implements AutoCloseable {
     out.flush();
   }
 
-  /** Closes with SO_LINGER 0: the client sees a reset, not an orderly end. */
-  private static void abort(Socket socket) {
-    try {
-      socket.setSoLinger(true, 0);
-      socket.close();
-    } catch (IOException e) {
-      // already gone
-    }
-  }
-
   /** One HTTP/1.1 request as read off the connection. */
   private record Request(String method, String target, List<String[]> headers, byte[] body) {
     static Request read(InputStream in) throws IOException {
@@ -240,7 +231,7 @@ public final class HttpFaultProxy implements AutoCloseable {
       }
       String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
       String[] requestLine = lines[0].split(" ");
-      List<String[]> headers = new java.util.ArrayList<>();
+      List<String[]> headers = new ArrayList<>();
       int length = 0;
       for (int i = 1; i < lines.length; i++) {
         int colon = lines[i].indexOf(':');
