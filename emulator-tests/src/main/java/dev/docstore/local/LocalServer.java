@@ -10,6 +10,7 @@ import dev.docstore.http.HttpEndpoints.ServerProblem;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Optional;
 import javax.servlet.DispatcherType;
@@ -58,6 +59,7 @@ public final class LocalServer implements AutoCloseable {
 
   private final Server server;
   private final ServerConnector connector;
+  private Path page;
 
   private LocalServer(Server server, ServerConnector connector) {
     this.server = server;
@@ -105,6 +107,17 @@ public final class LocalServer implements AutoCloseable {
     return new LocalServer(server, connector);
   }
 
+  /** Serves the client's example page, built into {@code directory}, at {@code /}. */
+  public LocalServer page(Path directory) {
+    this.page = directory;
+    return this;
+  }
+
+  /** The page's URL, when {@link #page} serves one. */
+  public Optional<String> pageUrl() {
+    return page == null ? Optional.empty() : Optional.of(baseUrl() + "/");
+  }
+
   /** Starts serving the functions of {@code docstore} on the bound port. */
   public LocalServer serve(Docstore docstore) {
     Docstore.install(docstore);
@@ -115,6 +128,11 @@ public final class LocalServer implements AutoCloseable {
           ? BackgroundFunctionExecutor.forClass(entry.target())
           : HttpFunctionExecutor.forClass(entry.target());
       context.addServlet(new ServletHolder(executor), "/" + entry.name());
+    }
+    if (page != null) {
+      ServletHolder files = new ServletHolder(new ExamplePage(page));
+      // "" is the context root exactly, "/" itself.
+      ExamplePage.FILES.keySet().forEach(path -> context.addServlet(files, path));
     }
     // "/" is the servlet default: whatever no exact mapping above takes.
     context.addServlet(new ServletHolder(HttpFunctionExecutor.forClass(UnknownPath.class)), "/");

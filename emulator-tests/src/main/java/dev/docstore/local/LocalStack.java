@@ -100,6 +100,10 @@ public final class LocalStack implements AutoCloseable {
     }
     customizer.accept(builder);
     Docstore docstore = builder.build();
+    String page = merged.get(ExamplePage.DIRECTORY_VARIABLE);
+    if (page != null && !page.isBlank()) {
+      server.page(Path.of(page));
+    }
     try {
       server.serve(docstore);
     } catch (RuntimeException e) {
@@ -260,6 +264,8 @@ public final class LocalStack implements AutoCloseable {
     for (EntryPoint entry : EntryPoints.ALL) {
       out.append(String.format("  %-5s %s/%s%n", entry.method(), baseUrl(), entry.name()));
     }
+    server.pageUrl().ifPresent(url -> out.append("\nExample page (clients/typescript/example): ")
+        .append(url).append('\n'));
     out.append("\nTry:\n  curl -s -X POST ").append(baseUrl()).append("/createDocument \\\n")
         .append("    -H 'Content-Type: application/json' -H 'X-Tenant-Id: acme'")
         .append(" -H 'X-User-Id: alice' \\\n")

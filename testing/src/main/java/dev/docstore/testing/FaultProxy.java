@@ -237,7 +237,7 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   /** Closes with SO_LINGER 0, so the peer sees a reset, not an orderly end. */
-  private static void abort(Socket socket) {
+  static void abort(Socket socket) {
     try {
       if (!socket.isClosed()) {
         socket.setSoLinger(true, 0);
