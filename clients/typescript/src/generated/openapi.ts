@@ -13,10 +13,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a document and its version 1, atomically. */
+        /**
+         * Create a document and its version 1, atomically.
+         * @description Answers 201 with the new document and its version 1, both inserted in one transaction with the content already in Cloud Storage; `If-Match` is refused (there is no document yet).
+         */
         post: operations["createDocument"];
         delete?: never;
-        /** CORS preflight for browsers on an origin in ALLOWED_ORIGINS. */
+        /**
+         * CORS preflight for browsers on an origin in ALLOWED_ORIGINS.
+         * @description Sent by browsers before a cross-origin call; answers 204 with no body, with CORS headers only for an origin in ALLOWED_ORIGINS. Never authenticated.
+         */
         options: operations["createDocumentPreflight"];
         head?: never;
         patch?: never;
@@ -37,7 +43,10 @@ export interface paths {
          */
         post: operations["createDocumentVersion"];
         delete?: never;
-        /** CORS preflight for browsers on an origin in ALLOWED_ORIGINS. */
+        /**
+         * CORS preflight for browsers on an origin in ALLOWED_ORIGINS.
+         * @description Sent by browsers before a cross-origin call; answers 204 with no body, with CORS headers only for an origin in ALLOWED_ORIGINS. Never authenticated.
+         */
         options: operations["createDocumentVersionPreflight"];
         head?: never;
         patch?: never;
@@ -52,10 +61,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Make a live version the document's active version. */
+        /**
+         * Make a live version the document's active version.
+         * @description Answers 200 with the document, its `activeVersion` set to `version`, which must be `LIVE`. Activating the version that is already active is a write like any other: a new `updatedAt`, `etag` and event.
+         */
         post: operations["setActiveVersion"];
         delete?: never;
-        /** CORS preflight for browsers on an origin in ALLOWED_ORIGINS. */
+        /**
+         * CORS preflight for browsers on an origin in ALLOWED_ORIGINS.
+         * @description Sent by browsers before a cross-origin call; answers 204 with no body, with CORS headers only for an origin in ALLOWED_ORIGINS. Never authenticated.
+         */
         options: operations["setActiveVersionPreflight"];
         head?: never;
         patch?: never;
@@ -76,7 +91,10 @@ export interface paths {
          */
         post: operations["deleteDocumentVersion"];
         delete?: never;
-        /** CORS preflight for browsers on an origin in ALLOWED_ORIGINS. */
+        /**
+         * CORS preflight for browsers on an origin in ALLOWED_ORIGINS.
+         * @description Sent by browsers before a cross-origin call; answers 204 with no body, with CORS headers only for an origin in ALLOWED_ORIGINS. Never authenticated.
+         */
         options: operations["deleteDocumentVersionPreflight"];
         head?: never;
         patch?: never;
@@ -97,7 +115,10 @@ export interface paths {
          */
         post: operations["restoreDocumentVersion"];
         delete?: never;
-        /** CORS preflight for browsers on an origin in ALLOWED_ORIGINS. */
+        /**
+         * CORS preflight for browsers on an origin in ALLOWED_ORIGINS.
+         * @description Sent by browsers before a cross-origin call; answers 204 with no body, with CORS headers only for an origin in ALLOWED_ORIGINS. Never authenticated.
+         */
         options: operations["restoreDocumentVersionPreflight"];
         head?: never;
         patch?: never;
@@ -112,10 +133,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rename a live document. */
+        /**
+         * Rename a live document.
+         * @description Answers 200 with the document under its new `title`. Renaming to the same title is a write like any other: a new `etag` and event.
+         */
         post: operations["updateDocument"];
         delete?: never;
-        /** CORS preflight for browsers on an origin in ALLOWED_ORIGINS. */
+        /**
+         * CORS preflight for browsers on an origin in ALLOWED_ORIGINS.
+         * @description Sent by browsers before a cross-origin call; answers 204 with no body, with CORS headers only for an origin in ALLOWED_ORIGINS. Never authenticated.
+         */
         options: operations["updateDocumentPreflight"];
         head?: never;
         patch?: never;
@@ -130,10 +157,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Move a live document to the trash. */
+        /**
+         * Move a live document to the trash.
+         * @description Answers 200 with the document in `state: TRASHED`, with `trashedAt`. Nothing is removed: its versions and objects stay until `purgeTrash` removes the document after `TRASH_RETENTION`.
+         */
         post: operations["deleteDocument"];
         delete?: never;
-        /** CORS preflight for browsers on an origin in ALLOWED_ORIGINS. */
+        /**
+         * CORS preflight for browsers on an origin in ALLOWED_ORIGINS.
+         * @description Sent by browsers before a cross-origin call; answers 204 with no body, with CORS headers only for an origin in ALLOWED_ORIGINS. Never authenticated.
+         */
         options: operations["deleteDocumentPreflight"];
         head?: never;
         patch?: never;
@@ -148,10 +181,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Take a trashed document out of the trash. */
+        /**
+         * Take a trashed document out of the trash.
+         * @description Answers 200 with the document in `state: LIVE`, without `trashedAt`, as it was before the trash. Restoring a live document is `409 document_state`.
+         */
         post: operations["restoreDocument"];
         delete?: never;
-        /** CORS preflight for browsers on an origin in ALLOWED_ORIGINS. */
+        /**
+         * CORS preflight for browsers on an origin in ALLOWED_ORIGINS.
+         * @description Sent by browsers before a cross-origin call; answers 204 with no body, with CORS headers only for an origin in ALLOWED_ORIGINS. Never authenticated.
+         */
         options: operations["restoreDocumentPreflight"];
         head?: never;
         patch?: never;
@@ -164,12 +203,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A document with its first 100 versions. */
+        /**
+         * A document with its first 100 versions.
+         * @description `DELETED` versions included, in ascending number; `versionsNextPageToken` continues with `listVersions` after version 100. `If-None-Match` naming the document's `ETag` (weak comparison, or `*`) answers 304 with no body; the caller's browser may keep the answer but revalidates it.
+         */
         get: operations["getDocument"];
         put?: never;
         post?: never;
         delete?: never;
-        /** CORS preflight for browsers on an origin in ALLOWED_ORIGINS. */
+        /**
+         * CORS preflight for browsers on an origin in ALLOWED_ORIGINS.
+         * @description Sent by browsers before a cross-origin call; answers 204 with no body, with CORS headers only for an origin in ALLOWED_ORIGINS. Never authenticated.
+         */
         options: operations["getDocumentPreflight"];
         head?: never;
         patch?: never;
@@ -182,12 +227,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A document's versions, ascending, one page at a time. */
+        /**
+         * A document's versions, ascending, one page at a time.
+         * @description `DELETED` versions included, in ascending number; `nextPageToken` is present only when another page follows. A missing document is 404.
+         */
         get: operations["listVersions"];
         put?: never;
         post?: never;
         delete?: never;
-        /** CORS preflight for browsers on an origin in ALLOWED_ORIGINS. */
+        /**
+         * CORS preflight for browsers on an origin in ALLOWED_ORIGINS.
+         * @description Sent by browsers before a cross-origin call; answers 204 with no body, with CORS headers only for an origin in ALLOWED_ORIGINS. Never authenticated.
+         */
         options: operations["listVersionsPreflight"];
         head?: never;
         patch?: never;
@@ -200,12 +251,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tenant's documents, newest first, one page at a time. */
+        /**
+         * The tenant's documents, newest first, one page at a time.
+         * @description The documents in `state` (`LIVE` by default, `TRASHED` for the trash), newest `createdAt` first, ties by `documentId`. A page token lists only the state it was issued for.
+         */
         get: operations["listDocuments"];
         put?: never;
         post?: never;
         delete?: never;
-        /** CORS preflight for browsers on an origin in ALLOWED_ORIGINS. */
+        /**
+         * CORS preflight for browsers on an origin in ALLOWED_ORIGINS.
+         * @description Sent by browsers before a cross-origin call; answers 204 with no body, with CORS headers only for an origin in ALLOWED_ORIGINS. Never authenticated.
+         */
         options: operations["listDocumentsPreflight"];
         head?: never;
         patch?: never;
@@ -226,7 +283,10 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
-        /** CORS preflight for browsers on an origin in ALLOWED_ORIGINS. */
+        /**
+         * CORS preflight for browsers on an origin in ALLOWED_ORIGINS.
+         * @description Sent by browsers before a cross-origin call; answers 204 with no body, with CORS headers only for an origin in ALLOWED_ORIGINS. Never authenticated.
+         */
         options: operations["getVersionContentPreflight"];
         head?: never;
         patch?: never;
@@ -247,7 +307,10 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
-        /** CORS preflight for browsers on an origin in ALLOWED_ORIGINS. */
+        /**
+         * CORS preflight for browsers on an origin in ALLOWED_ORIGINS.
+         * @description Sent by browsers before a cross-origin call; answers 204 with no body, with CORS headers only for an origin in ALLOWED_ORIGINS. Never authenticated.
+         */
         options: operations["getUsagePreflight"];
         head?: never;
         patch?: never;
@@ -327,15 +390,21 @@ export interface components {
         /** @description A media type by RFC 9110 (sections 8.3.1 and 5.6): `type/subtype`, then optional parameters, `*( OWS ";" OWS [ name "=" value ] )`, where type, subtype and name are tokens and a value is a token or a quoted string of visible ASCII, space and tab (no space around `/` or `=`, none before or after the whole); at most 255 characters. A `*` type or subtype is a media range, not a media type: 400. Stored exactly as sent and served back as the version's `Content-Type` byte for byte, so `text/plain; charset=UTF-8` and `text/plain;charset=utf-8` are two different types. For example `text/markdown; charset=utf-8`. */
         MediaType: string;
         /** @description Exactly one of `content` (UTF-8 text) or `contentBase64`; at most `MAX_CONTENT_BYTES` (default 5 MiB) once decoded, else 413. */
-        ContentFields: unknown | unknown;
+        ContentFields: {
+            content: string;
+            contentBase64?: never;
+        } | {
+            contentBase64: string;
+            content?: never;
+        };
         CreateDocumentRequest: {
             title: components["schemas"]["Title"];
             /** @description The content as UTF-8 text. */
             content?: string;
             /** @description The content as standard base64 (RFC 4648 §4), for binary content. */
             contentBase64?: string;
-            /** @default text/plain; charset=utf-8 */
-            contentType: components["schemas"]["MediaType"];
+            /** @description The content's media type; `text/plain; charset=utf-8` when absent. */
+            contentType?: components["schemas"]["MediaType"];
         } & components["schemas"]["ContentFields"];
         CreateDocumentVersionRequest: {
             documentId: components["schemas"]["DocumentIdInput"];
@@ -343,13 +412,10 @@ export interface components {
             content?: string;
             /** @description The content as standard base64 (RFC 4648 §4), for binary content. */
             contentBase64?: string;
-            /** @default text/plain; charset=utf-8 */
-            contentType: components["schemas"]["MediaType"];
-            /**
-             * @description Make the new version the active one.
-             * @default true
-             */
-            activate: boolean;
+            /** @description The content's media type; `text/plain; charset=utf-8` when absent. */
+            contentType?: components["schemas"]["MediaType"];
+            /** @description Make the new version the active one; `true` when absent. */
+            activate?: boolean;
         } & components["schemas"]["ContentFields"];
         DocumentRequest: {
             documentId: components["schemas"]["DocumentIdInput"];
@@ -362,7 +428,20 @@ export interface components {
             documentId: components["schemas"]["DocumentIdInput"];
             version: components["schemas"]["VersionNumber"];
         };
-        /** @description `trashedAt` is present exactly when `state` is `TRASHED`. */
+        /**
+         * @description `trashedAt` is present exactly when `state` is `TRASHED`.
+         * @example {
+         *       "documentId": "3f2a9c4e-8b1d-4e6f-9a7c-2d5b8e1f0a36",
+         *       "title": "Hello",
+         *       "state": "LIVE",
+         *       "activeVersion": 1,
+         *       "latestVersion": 1,
+         *       "createdAt": "2026-01-02T03:04:05.123456Z",
+         *       "updatedAt": "2026-01-02T03:04:05.123456Z",
+         *       "createdBy": "alice",
+         *       "etag": "\"5d41402abc4b2a76b9719d91\""
+         *     }
+         */
         Document: {
             documentId: components["schemas"]["DocumentId"];
             title: components["schemas"]["Title"];
@@ -379,7 +458,19 @@ export interface components {
             createdBy: components["schemas"]["PrincipalId"];
             etag: components["schemas"]["Etag"];
         };
-        /** @description `deletedAt` is present exactly when `state` is `DELETED`. */
+        /**
+         * @description `deletedAt` is present exactly when `state` is `DELETED`.
+         * @example {
+         *       "documentId": "3f2a9c4e-8b1d-4e6f-9a7c-2d5b8e1f0a36",
+         *       "version": 1,
+         *       "state": "LIVE",
+         *       "contentSha256": "4f78a19ad26a6b96bcb9e3188f8fa8696c1fc4caa6474ace83cc5067aafda958",
+         *       "contentLength": 15,
+         *       "contentType": "text/plain; charset=utf-8",
+         *       "createdAt": "2026-01-02T03:04:05.123456Z",
+         *       "createdBy": "alice"
+         *     }
+         */
         Version: {
             documentId: components["schemas"]["DocumentId"];
             version: components["schemas"]["VersionNumber"];
@@ -1471,7 +1562,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "*/*": unknown;
+                    "*/*": string;
                 };
             };
             /** @description The bytes of the one range asked for, exactly as stored, with the version's `contentType` as `Content-Type`. */
@@ -1490,7 +1581,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "*/*": unknown;
+                    "*/*": string;
                 };
             };
             /** @description `If-None-Match` names the content: no body, no `Content-Type`, and the validator and caching headers the 200 would carry. */
