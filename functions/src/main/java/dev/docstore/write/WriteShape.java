@@ -35,6 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The one shape of every write (docs/CONTRACT.md, "Transaction shape of a write"):
  *
  * <ol>
+ *   <li>for a keyed request whose pre-commit effects cost a call
+ *       ({@link WriteFlow#replayCheckedBeforeEffects}), one single-use read of the key: a replay
+ *       answers there, before any effect ({@link Idempotency#replayBeforeTransaction});
  *   <li>pre-commit effects ({@link WriteFlow#beforeTransaction}), outside the transaction;
  *   <li>one read-write transaction whose first statement reads the idempotency record together
  *       with the flow's rows (inline begin: one round trip), then decides replay, 409, 4xx or a
@@ -72,9 +75,13 @@ public final class WriteShape {
 
     log.begin();
     Attempt outcome;
-    TransactionRunner runner =
-        db.readWriteTransaction(Options.tag(op.functionName()));
+    TransactionRunner runner;
     try {
+      Optional<WriteResult> early = replayBeforeEffects(request, flow, log);
+      if (early.isPresent()) {
+        return early.get();
+      }
+      runner = db.readWriteTransaction(Options.tag(op.functionName()));
       flow.beforeTransaction(log);
       AtomicInteger attempts = new AtomicInteger();
       outcome = runner.run(tx -> {
@@ -113,6 +120,29 @@ public final class WriteShape {
     return new WriteResult(outcome.status(), outcome.body(), false);
   }
 
+  /**
+   * A replay answered from a read of the key before the pre-commit effects, logged as a replay
+   * of the transaction is (COMMIT, outcome replay, the read's timestamp in commitTimestamp); a
+   * key reused with another body throws here as it would in the transaction.
+   */
+  private Optional<WriteResult> replayBeforeEffects(WriteRequest request, WriteFlow flow,
+      WriteLog log) {
+    if (request.idempotencyKey().isEmpty() || !flow.replayCheckedBeforeEffects()) {
+      return Optional.empty();
+    }
+    Optional<Idempotency.EarlyReplay> replay = idempotency.replayBeforeTransaction(db,
+        request.tenantId(), request.idempotencyKey().get(), request.operation(),
+        request.fingerprint().orElseThrow(), clock.instant());
+    return replay.map(early -> {
+      IdempotencyRecord record = early.record();
+      if (record.resourceId() != null) {
+        log.documentId(record.resourceId());
+      }
+      log.commit(early.readTimestamp().toString(), "replay");
+      return new WriteResult(record.responseStatus(), record.responseBody(), true);
+    });
+  }
+
   private Attempt attempt(TransactionContext tx, WriteRequest request, WriteFlow flow,
       String eventId) throws JsonProcessingException {
     Operation op = request.operation();
@@ -126,7 +156,7 @@ public final class WriteShape {
 
     if (key.isPresent()) {
       Optional<IdempotencyRecord> replay =
-          idempotency.replay(rows, op, request.fingerprint(), now);
+          idempotency.replay(rows, op, request.fingerprint().orElseThrow(), now);
       if (replay.isPresent()) {
         IdempotencyRecord record = replay.get();
         return Attempt.replay(record.responseStatus(), record.responseBody(),
@@ -146,8 +176,8 @@ public final class WriteShape {
         flow.documentId(), change.eventVersion(), request.requestId(), null);
     List<Mutation> mutations = new ArrayList<>(change.mutations());
     mutations.add(OutboxStore.insert(tenantId, event));
-    key.ifPresent(k -> mutations.add(idempotency.record(tenantId, k, op, request.fingerprint(),
-        status, body, flow.documentId(), now)));
+    key.ifPresent(k -> mutations.add(idempotency.record(tenantId, k, op,
+        request.fingerprint().orElseThrow(), status, body, flow.documentId(), now)));
     failpoints.hit(op.failpoint(Step.BEFORE_COMMIT));
     tx.buffer(mutations);
     return new Attempt(status, body, false, event, change, Optional.empty());
