@@ -130,14 +130,15 @@ public final class Routes {
             call.requiredQuery("to"))));
   }
 
-  /** POST → 200 {published, failed, unmarked}: the outbox relay, run by Cloud Scheduler. */
+  /** POST → 200 {published, failed, unmarked, alreadyCounted}: the outbox relay, run by Cloud Scheduler. */
   public static Handler publishOutbox(OutboxRelay relay) {
     return taking(List.of(), call -> {
       OutboxRelay.Result result = relay.run();
       return Reply.json(200, JsonNodeFactory.instance.objectNode()
           .put("published", result.published())
           .put("failed", result.failed())
-          .put("unmarked", result.unmarked()));
+          .put("unmarked", result.unmarked())
+          .put("alreadyCounted", result.alreadyCounted()));
     });
   }
 

@@ -1,7 +1,6 @@
 package dev.docstore.idempotency;
 
 import com.google.cloud.Timestamp;
-import com.google.cloud.spanner.DatabaseClient;
 import com.google.cloud.spanner.Mutation;
 import com.google.cloud.spanner.Struct;
 import dev.docstore.api.IdempotencyKeyReused;
@@ -45,8 +44,9 @@ public final class Idempotency {
   public record EarlyReplay(IdempotencyRecord record, Timestamp readTimestamp) {}
 
   /**
-   * The replay of a key that already has a record, learnt by one single-use read before the
-   * write's pre-commit effects (an upload, a restore), so a replay makes none of them; or
+   * The replay of a key that already has a record, learnt from one single-use read of it
+   * ({@link IdempotencyStore#readOnce}, made by the write shape) before the write's pre-commit
+   * effects (an upload, a restore), so a replay makes none of them; or
    * {@link IdempotencyKeyReused}, as the transaction would throw; or empty, and the write goes
    * on to its effects and its transaction, which decides again. This read can only shortcut:
    *
@@ -62,9 +62,8 @@ public final class Idempotency {
    *       the same way: the transaction decides.
    * </ul>
    */
-  public Optional<EarlyReplay> replayBeforeTransaction(DatabaseClient db, String tenantId,
-      String key, Operation operation, Fingerprint fingerprint, Instant now) {
-    IdempotencyStore.Found found = IdempotencyStore.readOnce(db, tenantId, key);
+  public Optional<EarlyReplay> replayBeforeTransaction(IdempotencyStore.Found found,
+      Operation operation, Fingerprint fingerprint, Instant now) {
     return decide(found.record(), operation, fingerprint, timestamp(now))
         .map(record -> new EarlyReplay(record, found.readTimestamp()));
   }

@@ -20,6 +20,7 @@ import dev.docstore.outbox.OutboxDelivery.Delivery;
 import dev.docstore.store.AnalyticsEvent;
 import dev.docstore.store.FusedRead;
 import dev.docstore.store.IdempotencyRecord;
+import dev.docstore.store.IdempotencyStore;
 import dev.docstore.store.OutboxStore;
 import dev.docstore.store.Subquery;
 import java.time.Clock;
@@ -42,8 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>one read-write transaction whose first statement reads the idempotency record together
  *       with the flow's rows (inline begin: one round trip), then decides replay, 409, 4xx or a
  *       change, and buffers the change, the idempotency record and the outbox row;
- *   <li>after the commit returned: deliver the event (publish with a bounded wait, then mark),
- *       and run the flow's post-commit step;
+ *   <li>after the commit returned: publish the event with a bounded wait (no mark: the relay
+ *       settles the row, {@link OutboxDelivery}), and run the flow's post-commit step;
  * </ol>
  *
  * with BEGIN, RETRY, COMMIT/ROLLBACK lines and the failpoints between the steps. Flows hold no
@@ -114,7 +115,7 @@ public final class WriteShape {
     if (failpoints.fires(op.failpoint(Step.AFTER_COMMIT_BEFORE_PUBLISH))) {
       log.publishSkipped(event.eventId(), "failpoint");
     } else {
-      logDelivery(log, event, delivery.deliver(event));
+      logDelivery(log, event, delivery.publish(event));
     }
     afterCommit(op, outcome.change(), log);
     return new WriteResult(outcome.status(), outcome.body(), false);
@@ -130,9 +131,10 @@ public final class WriteShape {
     if (request.idempotencyKey().isEmpty() || !flow.replayCheckedBeforeEffects()) {
       return Optional.empty();
     }
-    Optional<Idempotency.EarlyReplay> replay = idempotency.replayBeforeTransaction(db,
-        request.tenantId(), request.idempotencyKey().get(), request.operation(),
-        request.fingerprint().orElseThrow(), clock.instant());
+    IdempotencyStore.Found found =
+        IdempotencyStore.readOnce(db, request.tenantId(), request.idempotencyKey().get());
+    Optional<Idempotency.EarlyReplay> replay = idempotency.replayBeforeTransaction(found,
+        request.operation(), request.fingerprint().orElseThrow(), clock.instant());
     return replay.map(early -> {
       IdempotencyRecord record = early.record();
       if (record.resourceId() != null) {
@@ -184,14 +186,10 @@ public final class WriteShape {
   }
 
   private static void logDelivery(WriteLog log, AnalyticsEvent event, Delivery delivery) {
-    switch (delivery.status()) {
-      case PUBLISHED -> log.published(event.eventId(), delivery.messageId());
-      case PUBLISHED_UNMARKED -> {
-        log.published(event.eventId(), delivery.messageId());
-        log.markFailed(event.eventId(), delivery.reason());
-      }
-      case NOT_PUBLISHED -> log.publishFailed(event.eventId(), delivery.reason(),
-          delivery.cause());
+    if (delivery.published()) {
+      log.published(event.eventId(), delivery.messageId());
+    } else {
+      log.publishFailed(event.eventId(), delivery.reason(), delivery.cause());
     }
   }
 
