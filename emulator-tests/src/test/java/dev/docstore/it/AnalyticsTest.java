@@ -123,16 +123,21 @@ class AnalyticsTest {
         "the replay, the dedupe, the 409 and the rolled-back write emit nothing");
   }
 
+  /** After settling earlier rows, a createDocument in {@code t} and the one message it published. */
+  private static PubsubMessage onlyEventOfANewDocument(String t) {
+    STACK.settleOutbox();
+    create(t, null);
+    List<ReceivedMessage> messages = STACK.events().drain(300);
+    assertEquals(1, messages.size());
+    return messages.get(0).getMessage();
+  }
+
   @Test
   void anEventWhoseMarkNeverHappenedIsRepublishedOnceAndCountedOnce() {
     String t = "exactly-once";
-    STACK.settleOutbox();
-    create(t, null);
     // Published at commit, never marked (the write path marks nothing), and not yet counted:
     // past the grace period the relay cannot tell it from a lost one, so it publishes it again.
-    List<ReceivedMessage> messages = STACK.events().drain(300);
-    assertEquals(1, messages.size());
-    PubsubMessage message = messages.get(0).getMessage();
+    PubsubMessage message = onlyEventOfANewDocument(t);
     Api.Response relay = STACK.relayAfterGracePeriod();
     assertEquals(200, relay.status(), relay.toString());
     assertEquals(1, relay.json().get("published").asInt(), relay.toString());
@@ -155,11 +160,7 @@ class AnalyticsTest {
   @Test
   void anEventTheSubscriberCountedIsMarkedAndNeverRepublished() {
     String t = "counted-first";
-    STACK.settleOutbox();
-    create(t, null);
-    List<ReceivedMessage> messages = STACK.events().drain(300);
-    assertEquals(1, messages.size());
-    deliverAll(messages);
+    assertTrue(STACK.deliver(onlyEventOfANewDocument(t)));
     assertEquals(1, STACK.rows().queryLong(
         "SELECT COUNT(*) FROM AnalyticsOutbox WHERE TenantId = @t AND Pending", t),
         "the write path leaves its row for the relay");

@@ -156,9 +156,10 @@ class PurgeTrashTest {
     Map<String, Integer> purgedEvents = new HashMap<>();
     for (ReceivedMessage m : messages) {
       JsonNode event = event(m);
-      if (event.get("type").asText().equals("document.purged")) {
+      // The relay also republishes earlier tests' events that nothing delivered: not this one's.
+      if (event.get("type").asText().equals("document.purged")
+          && event.get("tenantId").asText().equals(t)) {
         AnalyticsTest.assertValidEvent(event);
-        assertEquals(t, event.get("tenantId").asText());
         assertFalse(event.has("version"), event.toString());
         purgedEvents.merge(event.get("documentId").asText(), 1, Integer::sum);
       }
