@@ -5,11 +5,13 @@ import static dev.docstore.api.Operation.CREATE_DOCUMENT_VERSION;
 import static dev.docstore.api.Operation.GET_DOCUMENT;
 import static dev.docstore.api.Operation.UPDATE_DOCUMENT;
 
+import dev.docstore.api.Operation;
 import dev.docstore.app.ClientCounters;
 import dev.docstore.local.Emulators;
 import dev.docstore.local.LocalStack;
 import dev.docstore.local.LocalStorage;
 import dev.docstore.local.ProjectFiles;
+import dev.docstore.local.StorageCalls;
 import dev.docstore.logging.JulBridge;
 import dev.docstore.testing.DocstoreClient.Response;
 import dev.docstore.testing.RpcCounter;
@@ -35,6 +37,15 @@ import java.util.stream.IntStream;
 public final class Bench {
   private static final String RPCS = "Spanner RPCs per request";
   private static final String IDEMPOTENCY = "Idempotency cost (p50 ratios, 1 client)";
+  private static final String STORAGE = "Storage calls of a replay";
+  private static final String RESPONSE = "Spanner RPCs before and after the response";
+  private static final String LATENCY_AT = "Where the latency figures are measured";
+  private static final String FLOOR = "Each keyed first write over the floor (p50, 1 client)";
+  private static final String LARGE = "4 MiB content (p50, 1 client)";
+  private static final int LARGE_BYTES = 4 * 1024 * 1024;
+  /** The writes that carry content. */
+  private static final List<String> CONTENT_WRITES = List.of(CREATE_DOCUMENT.functionName(),
+      CREATE_DOCUMENT_VERSION.functionName());
 
   private final Options options;
   private final Report report = new Report();
@@ -111,11 +122,18 @@ public final class Bench {
       String clientsBeforeText = ClientCounters.describe();
       long requestsBefore = client.requests();
 
-      step("RPCs per request");
-      rpcsPerRequest(client);
+      step("RPCs and storage calls per request");
+      rpcsPerRequest(client, stack);
+      report.report(LATENCY_AT, "table_documents_rows", documentRows(stack), "rows",
+          "Documents rows when the latency figures start (a fresh database each run; the"
+              + " emulator scans tables for SQL, so figures drift with table size)");
       step("latency, 1 client, " + options.cycles1() + " cycles");
       Recorder one = latency(client, 1, options.cycles1());
       idempotencyCost(one);
+      step("floor: one transaction and one publish, " + floorRuns() + " runs");
+      overFloor(stack, one);
+      step("4 MiB content: first write and replay");
+      largeContent(client, stack);
       step("latency, " + options.clients() + " clients, " + options.cycles8PerClient()
           + " cycles each");
       latency(client, options.clients(), options.cycles8PerClient());
@@ -138,12 +156,28 @@ public final class Bench {
     }
   }
 
-  private void rpcsPerRequest(BenchClient client) {
-    Recorder recorder = new Recorder(rpcs);
+  private void rpcsPerRequest(BenchClient client, LocalStack stack) {
+    Recorder recorder = new Recorder(rpcs, stack.storageCalls());
     Cycle cycle = new Cycle(client, recorder, "bench-rpcs");
     cycle.run(true);
     cycle.run(false);
     requireNoErrors("RPC pass", recorder);
+    for (String op : Cycle.WRITES) {
+      StorageCalls.Reading replay = recorder.storage(op, Recorder.REPLAY);
+      report.exactly(STORAGE, "storage_calls_replay_" + op, replay.calls(), "calls", 0,
+          "1 KiB content");
+      report.exactly(STORAGE, "storage_bytes_replay_" + op, replay.bytesWritten(), "bytes", 0,
+          "uploaded by the replay");
+    }
+    for (String op : Cycle.WRITES) {
+      report.atMost(RESPONSE, "rpcs_before_response_" + op,
+          RpcCounter.roundTrips(recorder.rpcCalls(op, Recorder.FIRST)).size(), "rpcs", 2,
+          "keyed first write: " + String.join(" + ", recorder.rpcCalls(op, Recorder.FIRST)));
+      List<String> after = recorder.rpcCallsAfterResponse(op, Recorder.FIRST);
+      report.exactly(RESPONSE, "rpcs_after_response_" + op, RpcCounter.roundTrips(after).size(),
+          "rpcs", 0, "in the " + Recorder.AFTER_RESPONSE_MILLIS + " ms after it"
+              + (after.isEmpty() ? "" : ": " + String.join(" + ", after)));
+    }
     for (String op : Cycle.WRITES) {
       List<String> first = recorder.rpcCalls(op, Recorder.FIRST);
       report.exactly(RPCS, "rpcs_" + op + "_first_transaction",
@@ -225,6 +259,82 @@ public final class Bench {
         "ratio", 0.5, "sum of the five writes' p50s");
     report.atMost(IDEMPOTENCY, "key_over_nokey_p50_all", Samples.ratio(firstSum, noKeySum),
         "ratio", 1.10, "sum of the five writes' p50s");
+  }
+
+  private int floorRuns() {
+    return Math.max(10, options.cycles1() / 2);
+  }
+
+  /** Each write's keyed first-write p50 over the floor's, measured right after it. */
+  private void overFloor(LocalStack stack, Recorder one) throws Exception {
+    Samples floor;
+    try (Floor program = new Floor(stack.docstore().databaseClient(), stack.config().projectId(),
+        stack.config().analyticsTopic(), stack.config().pubsubEmulatorHost().orElseThrow())) {
+      floor = program.measure("bench-floor", floorRuns());
+    }
+    double floorP50 = floor.percentile(50);
+    report.report(FLOOR, "floor_p50", floorP50, "ms", "n=" + floor.count()
+        + "; one read-write transaction (fused first read, two buffered mutations) + one"
+        + " publish, no HTTP");
+    for (String op : Cycle.WRITES) {
+      report.atMost(FLOOR, op + "_over_floor",
+          Samples.ratio(one.samples(op, Recorder.FIRST).percentile(50), floorP50), "ratio", 1.3,
+          null);
+    }
+  }
+
+  /**
+   * A keyed first write and its replay with 4 MiB content, per write that carries content: the
+   * replay moves no bytes and computes no canonical form of the content.
+   */
+  private void largeContent(BenchClient client, LocalStack stack) {
+    int rounds = Math.max(3, options.cycles1() / 6);
+    String tenant = "bench-large";
+    Recorder recorder = new Recorder(null);
+    long replayCalls = 0;
+    long replayBytes = 0;
+    Response created = client.post(CREATE_DOCUMENT, tenant, null,
+        Map.of("title", "large", "content", "v1"));
+    String doc = created.json().at("/document/documentId").asText();
+    for (int i = 0; i < rounds + 1; i++) {
+      Recorder into = i == 0 ? new Recorder(null) : recorder; // the first round warms up
+      for (String op : CONTENT_WRITES) {
+        Map<String, Object> body = op.equals(CREATE_DOCUMENT.functionName())
+            ? Map.of("title", "large", "content", Cycle.content("large", LARGE_BYTES))
+            : Map.of("documentId", doc, "content", Cycle.content("large", LARGE_BYTES));
+        Operation operation = Operation.forFunctionName(op).orElseThrow();
+        String key = "bench-large-" + UUID.randomUUID();
+        into.time(op, Recorder.FIRST, () -> client.post(operation, tenant, key, body));
+        StorageCalls.Reading replay = stack.storageCalls().during(() ->
+            into.time(op, Recorder.REPLAY, () -> client.post(operation, tenant, key, body)));
+        if (i > 0) {
+          replayCalls += replay.calls();
+          replayBytes += replay.bytesWritten();
+        }
+      }
+    }
+    for (String op : CONTENT_WRITES) {
+      double first = recorder.samples(op, Recorder.FIRST).percentile(50);
+      double replay = recorder.samples(op, Recorder.REPLAY).percentile(50);
+      report.report(LARGE, "latency_4mib_" + op + "_first_p50", first, "ms",
+          "n=" + recorder.samples(op, Recorder.FIRST).count());
+      report.report(LARGE, "latency_4mib_" + op + "_replay_p50", replay, "ms", null);
+      report.atMost(LARGE, "replay_over_first_4mib_" + op, Samples.ratio(replay, first),
+          "ratio", 0.1, null);
+    }
+    report.exactly(LARGE, "storage_calls_replay_4mib", replayCalls, "calls", 0,
+        "all 4 MiB replays");
+    report.exactly(LARGE, "storage_bytes_replay_4mib", replayBytes, "bytes", 0,
+        "all 4 MiB replays");
+    errors(LARGE, "large", recorder);
+  }
+
+  private static long documentRows(LocalStack stack) {
+    try (var rs = stack.docstore().databaseClient().singleUse()
+        .executeQuery(com.google.cloud.spanner.Statement.of("SELECT COUNT(*) FROM Documents"))) {
+      rs.next();
+      return rs.getLong(0);
+    }
   }
 
   private void contention(BenchClient client) throws Exception {

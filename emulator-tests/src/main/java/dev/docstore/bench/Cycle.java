@@ -60,14 +60,14 @@ final class Cycle {
   void run(boolean keyed) {
     List<Sent> sent = new ArrayList<>();
     Sent created = write(keyed, CREATE_DOCUMENT,
-        Map.of("title", "bench", "content", "first " + UUID.randomUUID()));
+        Map.of("title", "bench", "content", content("first")));
     sent.add(created);
     if (!created.reply().ok()) {
       return;
     }
     String doc = created.reply().json().at("/document/documentId").asText();
     sent.add(write(keyed, CREATE_DOCUMENT_VERSION, Map.of("documentId", doc,
-        "content", "second " + UUID.randomUUID(), "activate", false)));
+        "content", content("second"), "activate", false)));
     sent.add(write(keyed, SET_ACTIVE_VERSION, Map.of("documentId", doc, "version", 2)));
     sent.add(write(keyed, DELETE_DOCUMENT_VERSION, Map.of("documentId", doc, "version", 1)));
     sent.add(write(keyed, RESTORE_DOCUMENT_VERSION, Map.of("documentId", doc, "version", 1)));
@@ -99,6 +99,24 @@ final class Cycle {
     read(LIST_DOCUMENTS, "pageSize=20");
     read(GET_VERSION_CONTENT, "documentId=" + doc + "&version=1");
     read(GET_USAGE, "from=" + today + "&to=" + today);
+  }
+
+  /** The size of a cycle's content: the 1 KiB the replay goals are stated at. */
+  static final int CONTENT_BYTES = 1024;
+
+  /** Fresh content of exactly {@code bytes} ASCII bytes, starting with {@code label}. */
+  static String content(String label, int bytes) {
+    StringBuilder text = new StringBuilder(bytes).append(label).append(' ')
+        .append(UUID.randomUUID()).append(' ');
+    while (text.length() < bytes) {
+      text.append('x');
+    }
+    text.setLength(bytes);
+    return text.toString();
+  }
+
+  private static String content(String label) {
+    return content(label, CONTENT_BYTES);
   }
 
   private Sent write(boolean keyed, Operation operation, Map<String, Object> body) {

@@ -1,5 +1,6 @@
 package dev.docstore.bench;
 
+import dev.docstore.local.StorageCalls;
 import dev.docstore.testing.DocstoreClient.Response;
 import dev.docstore.testing.RpcCounter;
 import java.util.ArrayList;
@@ -23,13 +24,28 @@ final class Recorder {
 
   private final Map<String, Samples> samples = new ConcurrentHashMap<>();
   private final Map<String, List<String>> rpcCalls = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> rpcsAfter = new ConcurrentHashMap<>();
+  private final Map<String, StorageCalls.Reading> storage = new ConcurrentHashMap<>();
   private final List<String> errors = new ArrayList<>();
   private final RpcCounter rpcs;
+  private final StorageCalls storageCalls;
 
   /** {@code rpcs} non-null: record each request's RPCs (the caller runs requests one by one). */
   Recorder(RpcCounter rpcs) {
-    this.rpcs = rpcs;
+    this(rpcs, null);
   }
+
+  /**
+   * As above, also recording each request's storage calls and the Spanner RPCs in
+   * {@link #AFTER_RESPONSE_MILLIS} after its response.
+   */
+  Recorder(RpcCounter rpcs, StorageCalls storageCalls) {
+    this.rpcs = rpcs;
+    this.storageCalls = storageCalls;
+  }
+
+  /** How long after a response its RPCs still count as that request's (RPC mode only). */
+  static final long AFTER_RESPONSE_MILLIS = 150;
 
   static String key(String operation, String variant) {
     return operation + " " + variant;
@@ -38,12 +54,19 @@ final class Recorder {
   Response time(String operation, String variant, Supplier<Response> call) {
     Response[] reply = new Response[1];
     long start = System.nanoTime();
+    double ms;
     if (rpcs == null) {
       reply[0] = call.get();
+      ms = (System.nanoTime() - start) / 1e6;
     } else {
+      StorageCalls.Reading storageBefore = storageCalls == null ? null : storageCalls.read();
       rpcCalls.put(key(operation, variant), rpcs.during(() -> reply[0] = call.get()));
+      ms = (System.nanoTime() - start) / 1e6;
+      if (storageCalls != null) {
+        storage.put(key(operation, variant), storageCalls.read().minus(storageBefore));
+        rpcsAfter.put(key(operation, variant), rpcs.during(Recorder::waitAfterResponse));
+      }
     }
-    double ms = (System.nanoTime() - start) / 1e6;
     if (reply[0].ok()) {
       samples.computeIfAbsent(key(operation, variant), k -> new Samples()).add(ms);
     } else {
@@ -68,6 +91,24 @@ final class Recorder {
   /** The Spanner RPCs of the last request of this kind (RPC mode only). */
   List<String> rpcCalls(String operation, String variant) {
     return rpcCalls.getOrDefault(key(operation, variant), List.of());
+  }
+
+  /** The Spanner RPCs in the moments after the last such request's response (RPC mode). */
+  List<String> rpcCallsAfterResponse(String operation, String variant) {
+    return rpcsAfter.getOrDefault(key(operation, variant), List.of());
+  }
+
+  /** The storage calls and upload bytes of the last such request (RPC mode, with storage). */
+  StorageCalls.Reading storage(String operation, String variant) {
+    return storage.get(key(operation, variant));
+  }
+
+  private static void waitAfterResponse() {
+    try {
+      Thread.sleep(AFTER_RESPONSE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static String abbreviate(String body) {

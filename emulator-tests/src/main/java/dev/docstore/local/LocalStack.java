@@ -40,15 +40,17 @@ public final class LocalStack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger("docstore.local");
   private final Config config;
   private final Docstore docstore;
+  private final StorageCalls storageCalls;
   private final Storage storage;
   private final Path storageDirectory;
   private final LocalServer server;
 
-  private LocalStack(Config config, Docstore docstore, Storage storage, Path storageDirectory,
-      LocalServer server) {
+  private LocalStack(Config config, Docstore docstore, StorageCalls storageCalls,
+      Path storageDirectory, LocalServer server) {
     this.config = config;
     this.docstore = docstore;
-    this.storage = storage;
+    this.storageCalls = storageCalls;
+    this.storage = storageCalls == null ? null : storageCalls.storage();
     this.storageDirectory = storageDirectory;
     this.server = server;
   }
@@ -93,7 +95,10 @@ public final class LocalStack implements AutoCloseable {
     }
     Path storageDirectory = config.storageEmulatorHost().isPresent() ? null
         : LocalStorage.directory(merged);
-    Storage storage = storageDirectory == null ? null : LocalStorage.open(storageDirectory);
+    // Counted, so that tests and the benchmark can see what a request cost in storage.
+    StorageCalls storageCalls = storageDirectory == null ? null
+        : StorageCalls.counting(LocalStorage.open(storageDirectory));
+    Storage storage = storageCalls == null ? null : storageCalls.storage();
     Docstore.Builder builder = Docstore.builder(config).clock(clock);
     if (storage != null) {
       builder.storage(storage);
@@ -110,7 +115,7 @@ public final class LocalStack implements AutoCloseable {
       docstore.close();
       throw e;
     }
-    return new LocalStack(config, docstore, storage, storageDirectory, server);
+    return new LocalStack(config, docstore, storageCalls, storageDirectory, server);
   }
 
   public Config config() {
@@ -124,6 +129,11 @@ public final class LocalStack implements AutoCloseable {
   /** The file-backed storage, or null when STORAGE_EMULATOR_HOST names a real emulator. */
   public Storage storage() {
     return storage;
+  }
+
+  /** The calls the functions made on {@link #storage()}, or null as for it. */
+  public StorageCalls storageCalls() {
+    return storageCalls;
   }
 
   /** The directory of {@link #storage()}, or null when STORAGE_EMULATOR_HOST is set. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.docstore.local.StorageCalls;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.DoubleStream;
 import org.junit.jupiter.api.Test;
@@ -63,6 +65,24 @@ class BenchLogicTest {
     report.exactly("s", "errors", 0, "count", 0, null);
     report.report("s", "p50", 12, "ms", null);
     assertEquals(List.of("ratio"), report.misses().stream().map(Report.Figure::name).toList());
+  }
+
+  @Test
+  void cycleContentHasExactlyTheStatedSizeAndIsFreshEachTime() {
+    String a = Cycle.content("first", Cycle.CONTENT_BYTES);
+    String b = Cycle.content("first", Cycle.CONTENT_BYTES);
+    assertEquals(1024, a.getBytes(StandardCharsets.UTF_8).length);
+    assertTrue(a.startsWith("first "), a.substring(0, 10));
+    assertTrue(!a.equals(b), "fresh content: no keyless dedupe between two cycles");
+    assertEquals(4 * 1024 * 1024, Cycle.content("large", 4 * 1024 * 1024).length());
+    assertEquals(8, Cycle.content("a-long-label-cut-short", 8).length());
+  }
+
+  @Test
+  void storageReadingsSubtract() {
+    StorageCalls.Reading before = new StorageCalls.Reading(3, 100);
+    StorageCalls.Reading after = new StorageCalls.Reading(5, 1124);
+    assertEquals(new StorageCalls.Reading(2, 1024), after.minus(before));
   }
 
   @Test

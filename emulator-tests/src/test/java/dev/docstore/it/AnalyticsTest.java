@@ -123,30 +123,55 @@ class AnalyticsTest {
         "the replay, the dedupe, the 409 and the rolled-back write emit nothing");
   }
 
-  @Test
-  void oneMessageDeliveredThreeTimesPlusARelayRepublishCountsOnce() {
-    String t = "exactly-once";
-    STACK.events().drain(200);
+  /** After settling earlier rows, a createDocument in {@code t} and the one message it published. */
+  private static PubsubMessage onlyEventOfANewDocument(String t) {
+    STACK.settleOutbox();
     create(t, null);
     List<ReceivedMessage> messages = STACK.events().drain(300);
     assertEquals(1, messages.size());
-    PubsubMessage message = messages.get(0).getMessage();
-    for (int i = 0; i < 3; i++) {
-      assertTrue(STACK.deliver(message));
-    }
-    // Make the relay publish the same event again, as after a lost mark.
-    STACK.rows().client().write(List.of(com.google.cloud.spanner.Mutation
-        .newUpdateBuilder("AnalyticsOutbox").set("TenantId").to(t)
-        .set("EventId").to(message.getAttributesOrThrow("eventId"))
-        .set("Pending").to(true).build()));
+    return messages.get(0).getMessage();
+  }
+
+  @Test
+  void anEventWhoseMarkNeverHappenedIsRepublishedOnceAndCountedOnce() {
+    String t = "exactly-once";
+    // Published at commit, never marked (the write path marks nothing), and not yet counted:
+    // past the grace period the relay cannot tell it from a lost one, so it publishes it again.
+    PubsubMessage message = onlyEventOfANewDocument(t);
     Api.Response relay = STACK.relayAfterGracePeriod();
     assertEquals(200, relay.status(), relay.toString());
-    assertEquals(1, relay.json().get("published").asInt());
+    assertEquals(1, relay.json().get("published").asInt(), relay.toString());
     assertEquals(0, relay.json().get("failed").asInt(), relay.toString());
     assertEquals(0, relay.json().get("unmarked").asInt(), "published and marked: " + relay);
     List<ReceivedMessage> republished = STACK.events().drain(300);
     assertEquals(1, republished.size());
+    assertEquals(message.getAttributesOrThrow("eventId"),
+        republished.get(0).getMessage().getAttributesOrThrow("eventId"));
+    for (int i = 0; i < 3; i++) {
+      assertTrue(STACK.deliver(message));
+    }
     deliverAll(republished);
+    assertEquals(1, usage(t, "createDocument"), "four deliveries of one event count once");
+    Api.Response again = STACK.relayAfterGracePeriod();
+    assertEquals(0, again.json().get("published").asInt(), "republished once: " + again);
+    assertTrue(STACK.events().drain(300).isEmpty());
+  }
+
+  @Test
+  void anEventTheSubscriberCountedIsMarkedAndNeverRepublished() {
+    String t = "counted-first";
+    assertTrue(STACK.deliver(onlyEventOfANewDocument(t)));
+    assertEquals(1, STACK.rows().queryLong(
+        "SELECT COUNT(*) FROM AnalyticsOutbox WHERE TenantId = @t AND Pending", t),
+        "the write path leaves its row for the relay");
+    Api.Response relay = STACK.relayAfterGracePeriod();
+    assertEquals(200, relay.status(), relay.toString());
+    assertEquals(0, relay.json().get("published").asInt(), relay.toString());
+    assertEquals(1, relay.json().get("alreadyCounted").asInt(), relay.toString());
+    assertTrue(STACK.events().drain(300).isEmpty(), "nothing on the wire again");
+    assertEquals(0, STACK.rows().queryLong(
+        "SELECT COUNT(*) FROM AnalyticsOutbox WHERE TenantId = @t AND Pending", t),
+        "settled");
     assertEquals(1, usage(t, "createDocument"));
   }
 
@@ -211,7 +236,7 @@ class AnalyticsTest {
   @Test
   void aCrashBetweenCommitAndPublishIsHealedByTheRelayExactlyOnce() {
     String t = "crash";
-    STACK.events().drain(200);
+    STACK.settleOutbox();
     STACK.local().docstore().failpoints().set(CREATE_DOCUMENT.failpoint(AFTER_COMMIT_BEFORE_PUBLISH),
         "1*error");
     create(t, "crash-1");
@@ -234,7 +259,7 @@ class AnalyticsTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(STACK.emulators().pubsubRestartable(),
         "needs a Pub/Sub emulator this JVM started");
     String t = "outage";
-    STACK.events().drain(200);
+    STACK.settleOutbox();
     STACK.emulators().stopPubsub();
     List<Long> millis = new ArrayList<>();
     try {

@@ -132,6 +132,8 @@ class FailpointMatrixTest {
         : "STEP " + point.step().stepName() + " skipped by failpoint";
     assertTrue(messages.contains(skipped), "the line says which step was skipped: " + messages);
     List<com.google.pubsub.v1.ReceivedMessage> atCommit = STACK.events().drain(300);
+    // Counted as the deployed subscriber would count it, so the relay does not send it again.
+    atCommit.forEach(m -> assertTrue(STACK.deliver(m.getMessage())));
     int relayed = STACK.relayAfterGracePeriod().json().get("published").asInt();
     List<com.google.pubsub.v1.ReceivedMessage> later = STACK.events().drain(300);
     long forRequest = Stream.concat(atCommit.stream(), later.stream())

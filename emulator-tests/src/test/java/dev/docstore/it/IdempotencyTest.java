@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.docstore.api.Operation;
+import dev.docstore.local.StorageCalls;
 import dev.docstore.testing.RpcCounter;
 import java.time.Duration;
 import java.util.HashMap;
@@ -252,8 +253,52 @@ class IdempotencyTest {
     assertTrue(replay.size() <= 2, "replay: " + replay);
     List<String> published = RpcCounter.names(
         STACK.rpcs().during(() -> s.send(STACK.api(), p, 1, "rpc-key-2")));
-    System.out.println("RPCS first write with its post-commit mark: " + published);
-    assertEquals(List.of("ExecuteStreamingSql", "Commit", "Commit"), published,
-        "plus one blind write marking the event published");
+    System.out.println("RPCS first write with its post-commit publish: " + published);
+    assertEquals(List.of("ExecuteStreamingSql", "Commit"), published,
+        "the publish adds no Spanner round trip: the relay settles the outbox row later");
+  }
+
+  @ParameterizedTest
+  @EnumSource(WriteScenario.class)
+  void aReplayMakesNoStorageCall(WriteScenario s) {
+    WriteScenario.Prepared p = s.prepareCounted(STACK.api(), STACK.rows(),
+        tenant(s, "storage"));
+    Api.Response first = s.send(STACK.api(), p, 0, "storage-key");
+    assertEquals(s.successStatus(), first.status(), first.toString());
+    Api.Response[] replay = new Api.Response[1];
+    StorageCalls.Reading storage = STACK.local().storageCalls().during(
+        () -> replay[0] = s.send(STACK.api(), p, 0, "storage-key"));
+    assertEquals(first.status(), replay[0].status(), replay[0].toString());
+    assertTrue(replay[0].replayed(), replay[0].toString());
+    assertArrayEquals(first.body(), replay[0].body(), "byte-identical body");
+    assertEquals(new StorageCalls.Reading(0, 0), storage, "no upload, restore or delete");
+    StorageCalls.Reading reused = STACK.local().storageCalls().during(() ->
+        BadInputTest.assertProblem(s.send(STACK.api(), p, 1, "storage-key"), 409,
+            "idempotency_key_reused"));
+    assertEquals(new StorageCalls.Reading(0, 0), reused, "a reused key neither");
+    assertEquals(1, s.effects(STACK.rows(), p.tenant()));
+  }
+
+  @Test
+  void anUploadsReplayIsOneKeyReadLoggedAsAReplay() {
+    WriteScenario s = WriteScenario.CREATE_DOCUMENT_VERSION;
+    WriteScenario.Prepared p = s.prepareCounted(STACK.api(), STACK.rows(), "idem-early");
+    Api.Response first = s.send(STACK.api(), p, 0, "early-key");
+    assertEquals(s.successStatus(), first.status(), first.toString());
+    try (LogCapture logs = new LogCapture()) {
+      String requestId = "idem-early-replay";
+      List<String> replay = RpcCounter.roundTrips(STACK.rpcs().during(() -> assertTrue(
+          STACK.api().post(s.operation).tenant(p.tenant()).key("early-key")
+              .header("X-Request-Id", requestId).json(s.body(p, 0)).send().replayed())));
+      assertEquals(1, replay.size(), "one single-use read of the key: " + replay);
+      List<com.fasterxml.jackson.databind.JsonNode> lines = logs.forRequest(requestId);
+      assertEquals(List.of("BEGIN", "COMMIT"), LogCapture.messages(lines).stream()
+          .filter(m -> m.equals("BEGIN") || m.equals("COMMIT") || m.equals("ROLLBACK")
+              || m.startsWith("STORAGE")).toList(), LogCapture.messages(lines).toString());
+      assertTrue(lines.stream().anyMatch(l -> l.path("message").asText().equals("COMMIT")
+          && l.path("outcome").asText().equals("replay")
+          && l.path("documentId").asText().equals(p.documentId())
+          && !l.path("commitTimestamp").asText().isEmpty()), "COMMIT, outcome replay");
+    }
   }
 }

@@ -147,16 +147,19 @@ class PurgeTrashTest {
     assertEquals(404, STACK.api().get(GET_DOCUMENT).tenant(t).query("documentId=" + keyedId)
         .send().status(), "the replay recreated nothing");
 
-    // One document.purged event each, published at commit, counted once by the subscriber.
+    // One document.purged event each, published at commit, counted once by the subscriber:
+    // the relay then finds them counted and publishes none of them again.
     List<ReceivedMessage> messages = new ArrayList<>(STACK.events().drain(300));
-    assertEquals(0, STACK.relayAfterGracePeriod().json().get("published").asInt());
+    messages.forEach(m -> assertTrue(STACK.deliver(m.getMessage())));
+    assertEquals(200, STACK.relayAfterGracePeriod().status());
     messages.addAll(STACK.events().drain(300));
     Map<String, Integer> purgedEvents = new HashMap<>();
     for (ReceivedMessage m : messages) {
       JsonNode event = event(m);
-      if (event.get("type").asText().equals("document.purged")) {
+      // The relay also republishes earlier tests' events that nothing delivered: not this one's.
+      if (event.get("type").asText().equals("document.purged")
+          && event.get("tenantId").asText().equals(t)) {
         AnalyticsTest.assertValidEvent(event);
-        assertEquals(t, event.get("tenantId").asText());
         assertFalse(event.has("version"), event.toString());
         purgedEvents.merge(event.get("documentId").asText(), 1, Integer::sum);
       }
@@ -266,6 +269,8 @@ class PurgeTrashTest {
     assertEquals(leftByTheCrash, next.json().get("finished").asInt(), next.toString());
     assertEquals(stops ? 2 : 0, next.json().get("purged").asInt(), next.toString());
     messages.addAll(STACK.events().drain(300));
+    // Delivered as Eventarc would, so the relay republishes only what the purge never published.
+    messages.forEach(m -> assertTrue(STACK.deliver(m.getMessage())));
     assertEquals(200, STACK.relayAfterGracePeriod().status());
     messages.addAll(STACK.events().drain(300));
 
@@ -323,8 +328,8 @@ class PurgeTrashTest {
           + " ms");
       assertEquals(withoutYoung, withYoung, "the same round trips, whatever waits in the trash");
       // Two scans (tombstones, expired trash), then per document its transaction (inline
-      // begin, commit), the outbox mark and the tombstone's removal.
-      assertEquals(2 + 3 * 4, withYoung.size(), withYoung.toString());
+      // begin, commit) and the tombstone's removal; the relay settles the outbox rows later.
+      assertEquals(2 + 3 * 3, withYoung.size(), withYoung.toString());
       assertEquals(2_000, queryLong("SELECT COUNT(*) FROM Documents WHERE TenantId = @t"
           + " AND State = 'TRASHED'", youngTenant, ""), "the young trash stays");
     } finally {

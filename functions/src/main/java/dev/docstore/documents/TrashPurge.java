@@ -174,7 +174,7 @@ public final class TrashPurge {
   private boolean purge(String requestId, DocumentKey key, Timestamp cutoff) {
     WriteRequest request = new WriteRequest(Operation.PURGE_TRASH,
         new Caller(key.tenantId(), SYSTEM_USER), requestId, Optional.empty(), Optional.empty(),
-        "");
+        Optional.empty());
     try {
       WriteResult result = shape.run(request, new PurgeFlow(request, key, cutoff));
       return !result.replayed();

@@ -21,6 +21,12 @@ public interface UploadingFlow extends WriteFlow {
     upload().upload(log);
   }
 
+  /** An upload costs a storage round trip and moves the content: a replay should not pay it. */
+  @Override
+  default boolean replayCheckedBeforeEffects() {
+    return true;
+  }
+
   @Override
   default void afterNoEffect(WriteLog log) {
     upload().afterNoEffect(log, this::removeOwnUpload);

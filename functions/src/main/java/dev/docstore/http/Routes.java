@@ -50,16 +50,19 @@ public final class Routes {
   public static <I> Handler write(WriteShape shape, WriteOperation<I> write,
       ObjectMapper json) {
     return taking(List.of(), call -> {
-      // Body, precondition, fingerprint, then the key: the order the 400s are checked in.
+      // Body, precondition, then the key: the order the 400s are checked in. Only a keyed
+      // request needs a fingerprint.
       JsonBody body = call.jsonBody();
       I input = write.parse(body);
       Optional<IfMatch> ifMatch = call.ifMatch();
       if (ifMatch.isPresent() && !write.onExistingDocument()) {
         throw new InvalidRequest("If-Match applies only to writes on an existing document");
       }
-      String fingerprint = Fingerprint.of(write.operation(), ifMatch, body.raw());
+      Optional<String> key = call.idempotencyKey();
+      Optional<Fingerprint> fingerprint =
+          key.map(k -> Fingerprint.of(write.operation(), ifMatch, body));
       WriteRequest request = new WriteRequest(write.operation(), call.caller(),
-          call.requestId(), call.idempotencyKey(), ifMatch, fingerprint);
+          call.requestId(), key, ifMatch, fingerprint);
       WriteResult result = shape.run(request, write.flow(request, input));
       return withDocumentEtag(Reply.write(result), json, result.body());
     });
@@ -127,14 +130,15 @@ public final class Routes {
             call.requiredQuery("to"))));
   }
 
-  /** POST → 200 {published, failed, unmarked}: the outbox relay, run by Cloud Scheduler. */
+  /** POST → 200 {published, failed, unmarked, alreadyCounted}: the outbox relay, run by Cloud Scheduler. */
   public static Handler publishOutbox(OutboxRelay relay) {
     return taking(List.of(), call -> {
       OutboxRelay.Result result = relay.run();
       return Reply.json(200, JsonNodeFactory.instance.objectNode()
           .put("published", result.published())
           .put("failed", result.failed())
-          .put("unmarked", result.unmarked()));
+          .put("unmarked", result.unmarked())
+          .put("alreadyCounted", result.alreadyCounted()));
     });
   }
 

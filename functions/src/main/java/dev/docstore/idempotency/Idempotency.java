@@ -34,28 +34,63 @@ public final class Idempotency {
    * and execute. The same key with another operation or body is {@link IdempotencyKeyReused}.
    */
   public Optional<IdempotencyRecord> replay(Struct firstRead, Operation operation,
-      String fingerprint, Timestamp now) {
-    Optional<IdempotencyRecord> record = IdempotencyStore.record(firstRead);
+      Fingerprint fingerprint, Timestamp now) {
+    // Race window: two requests with one key both reach the first read. Spanner serialises
+    // them: the loser aborts, is retried, finds the winner's record here and replays it.
+    return decide(IdempotencyStore.record(firstRead), operation, fingerprint, now);
+  }
+
+  /** A replay learnt before the transaction: the stored answer and the timestamp it was read at. */
+  public record EarlyReplay(IdempotencyRecord record, Timestamp readTimestamp) {}
+
+  /**
+   * The replay of a key that already has a record, learnt from one single-use read of it
+   * ({@link IdempotencyStore#readOnce}, made by the write shape) before the write's pre-commit
+   * effects (an upload, a restore), so a replay makes none of them; or
+   * {@link IdempotencyKeyReused}, as the transaction would throw; or empty, and the write goes
+   * on to its effects and its transaction, which decides again. This read can only shortcut:
+   *
+   * <ul>
+   *   <li>A record found here committed with its effect, and a record is never changed while it
+   *       has not expired, so answering from it is what the transaction would answer.
+   *   <li>A record that expires between this read and the transaction would be overwritten
+   *       there; answering its replay here instead is right too: it had not expired when read.
+   *   <li>A record written concurrently, after this read, is missed: the write goes on, its
+   *       transaction conflicts with the other's on the record, and the loser's retry finds it
+   *       and replays it there (its pre-commit effect then cleaned up as before).
+   *   <li>A read that misses a record committed just before it (a stale replica) falls through
+   *       the same way: the transaction decides.
+   * </ul>
+   */
+  public Optional<EarlyReplay> replayBeforeTransaction(IdempotencyStore.Found found,
+      Operation operation, Fingerprint fingerprint, Instant now) {
+    return decide(found.record(), operation, fingerprint, timestamp(now))
+        .map(record -> new EarlyReplay(record, found.readTimestamp()));
+  }
+
+  private static Optional<IdempotencyRecord> decide(Optional<IdempotencyRecord> record,
+      Operation operation, Fingerprint fingerprint, Timestamp now) {
     // An expired record is absent: the row deletion policy removes it lazily (the emulator
-    // never does), and the record this write stores overwrites it in this same transaction.
+    // never does), and the record this write stores overwrites it in its transaction.
     if (record.isEmpty() || record.get().expiredAt(now)) {
       return Optional.empty();
     }
-    if (!record.get().matches(operation.functionName(), fingerprint)) {
+    if (!record.get().operation().equals(operation.functionName())
+        || !fingerprint.matches(record.get().fingerprint())) {
       throw new IdempotencyKeyReused();
     }
-    // Race window: two requests with one key both reach the first read. Spanner serialises
-    // them: the loser aborts, is retried, finds the winner's record here and replays it.
     return record;
   }
 
   /** The record to buffer with the effect, expiring a TTL after {@code now}. */
-  public Mutation record(String tenantId, String key, Operation operation, String fingerprint,
-      int status, String body, String resourceId, Timestamp now) {
+  public Mutation record(String tenantId, String key, Operation operation,
+      Fingerprint fingerprint, int status, String body, String resourceId, Timestamp now) {
     Instant expiry = Instant.ofEpochSecond(now.getSeconds(), now.getNanos()).plus(ttl);
-    Timestamp expiresAt = Timestamp.ofTimeSecondsAndNanos(expiry.getEpochSecond(),
-        expiry.getNano());
-    return IdempotencyStore.put(tenantId, key, operation.functionName(), fingerprint, status,
-        body, resourceId, expiresAt);
+    return IdempotencyStore.put(tenantId, key, operation.functionName(), fingerprint.value(),
+        status, body, resourceId, timestamp(expiry));
+  }
+
+  private static Timestamp timestamp(Instant instant) {
+    return Timestamp.ofTimeSecondsAndNanos(instant.getEpochSecond(), instant.getNano());
   }
 }

@@ -34,13 +34,18 @@ public final class Fields {
     return title;
   }
 
-  /** Exactly one of content (UTF-8 text) or contentBase64, at most maxBytes once decoded. */
+  /**
+   * Exactly one of content (UTF-8 text) or contentBase64, at most maxBytes once decoded. Its
+   * SHA-256 is recorded on the body ({@link JsonBody#digested}), so the idempotency fingerprint
+   * reuses it instead of canonicalising the content.
+   */
   public static Content content(JsonBody body, long maxBytes) {
     boolean text = body.has("content");
     boolean base64 = body.has("contentBase64");
     if (text == base64) {
       throw new InvalidRequest("send exactly one of 'content' or 'contentBase64'");
     }
+    String field = text ? "content" : "contentBase64";
     byte[] bytes;
     if (text) {
       bytes = body.requiredString("content").getBytes(StandardCharsets.UTF_8);
@@ -58,7 +63,9 @@ public final class Fields {
     if (bytes.length > maxBytes) {
       throw tooLarge(maxBytes);
     }
-    return new Content(bytes, Sha256.hex(bytes), contentType(body));
+    String sha256 = Sha256.hex(bytes);
+    body.digested(field, sha256);
+    return new Content(bytes, sha256, contentType(body));
   }
 
   private static String contentType(JsonBody body) {

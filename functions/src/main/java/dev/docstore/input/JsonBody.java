@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.docstore.api.InvalidRequest;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -15,6 +18,8 @@ import java.util.Set;
 public final class JsonBody {
   private final ObjectNode node;
   private final byte[] raw;
+  /** Large fields whose SHA-256 their parser already computed, by field name. */
+  private final Map<String, String> digests = new LinkedHashMap<>();
 
   private JsonBody(ObjectNode node, byte[] raw) {
     this.node = node;
@@ -33,6 +38,30 @@ public final class JsonBody {
   /** The body exactly as received, for the idempotency fingerprint. */
   public byte[] raw() {
     return raw;
+  }
+
+  /**
+   * Records that {@code field}'s value is large and has {@code sha256} (of its decoded bytes),
+   * so that the idempotency fingerprint takes the digest instead of the value.
+   */
+  public void digested(String field, String sha256) {
+    digests.put(field, sha256);
+  }
+
+  /** The fields recorded by {@link #digested}, with their digests, in the order recorded. */
+  public Map<String, String> digests() {
+    return Collections.unmodifiableMap(digests);
+  }
+
+  /** The body without the {@link #digested} fields: what the fingerprint canonicalises. */
+  public ObjectNode smallFields() {
+    ObjectNode small = node.objectNode();
+    node.fields().forEachRemaining(field -> {
+      if (!digests.containsKey(field.getKey())) {
+        small.set(field.getKey(), field.getValue());
+      }
+    });
+    return small;
   }
 
   public JsonBody allowOnly(Set<String> allowed) {

@@ -54,12 +54,6 @@ public final class WriteLog {
         kv("durationMs", elapsedMillis()), kv("eventId", eventId), kv("reason", reason), cause);
   }
 
-  /** The event went out, but its row stays pending: a relay run may publish it again. */
-  public void markFailed(String eventId, String reason) {
-    LOG.warn("PUBLISH not marked; the outbox relay may publish it again", kv("attempt", attempt),
-        kv("durationMs", elapsedMillis()), kv("eventId", eventId), kv("reason", reason));
-  }
-
   public void publishSkipped(String eventId, String reason) {
     LOG.warn("PUBLISH skipped; the outbox relay will publish it later", kv("attempt", attempt),
         kv("durationMs", elapsedMillis()), kv("eventId", eventId), kv("reason", reason));

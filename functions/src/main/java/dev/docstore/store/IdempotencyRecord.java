@@ -14,8 +14,4 @@ public record IdempotencyRecord(
   public boolean expiredAt(Timestamp now) {
     return expiresAt.compareTo(now) <= 0;
   }
-
-  public boolean matches(String operation, String fingerprint) {
-    return this.operation.equals(operation) && this.fingerprint.equals(fingerprint);
-  }
 }

@@ -1,9 +1,13 @@
 package dev.docstore.store;
 
 import com.google.cloud.Timestamp;
+import com.google.cloud.spanner.DatabaseClient;
+import com.google.cloud.spanner.Key;
 import com.google.cloud.spanner.Mutation;
+import com.google.cloud.spanner.ReadOnlyTransaction;
 import com.google.cloud.spanner.Struct;
 import com.google.cloud.spanner.Value;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,8 +17,28 @@ import java.util.Optional;
  */
 public final class IdempotencyStore {
   static final String TABLE = "IdempotencyRecords";
+  private static final List<String> COLUMNS = List.of("Operation", "Fingerprint",
+      "ResponseStatus", "ResponseBody", "ResourceId", "ExpiresAt");
 
   private IdempotencyStore() {}
+
+  /**
+   * What a read of one key outside any read-write transaction found, and the timestamp it read
+   * at.
+   */
+  public record Found(Optional<IdempotencyRecord> record, Timestamp readTimestamp) {}
+
+  /**
+   * The key's record by a single-use read of its row (the read API: a point lookup by key, one
+   * round trip, at the cost of a key lookup whatever the table's size).
+   */
+  public static Found readOnce(DatabaseClient db, String tenantId, String key) {
+    try (ReadOnlyTransaction read = db.singleUseReadOnlyTransaction()) {
+      Struct row = read.readRow(TABLE, Key.of(tenantId, key), COLUMNS);
+      return new Found(Optional.ofNullable(row).map(IdempotencyStore::row),
+          read.getReadTimestamp());
+    }
+  }
 
   public static Subquery lookup(String tenantId, String key) {
     return new Subquery("idempotency",
@@ -27,13 +51,17 @@ public final class IdempotencyStore {
 
   public static Optional<IdempotencyRecord> record(Struct fused) {
     return fused.getStructList("idempotency").stream().findFirst()
-        .map(s -> new IdempotencyRecord(
-            s.getString("Operation"),
-            s.getString("Fingerprint"),
-            (int) s.getLong("ResponseStatus"),
-            s.getString("ResponseBody"),
-            s.isNull("ResourceId") ? null : s.getString("ResourceId"),
-            s.getTimestamp("ExpiresAt")));
+        .map(IdempotencyStore::row);
+  }
+
+  private static IdempotencyRecord row(Struct s) {
+    return new IdempotencyRecord(
+        s.getString("Operation"),
+        s.getString("Fingerprint"),
+        (int) s.getLong("ResponseStatus"),
+        s.getString("ResponseBody"),
+        s.isNull("ResourceId") ? null : s.getString("ResourceId"),
+        s.getTimestamp("ExpiresAt"));
   }
 
   /**

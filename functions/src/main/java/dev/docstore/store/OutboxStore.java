@@ -2,21 +2,26 @@ package dev.docstore.store;
 
 import com.google.cloud.Timestamp;
 import com.google.cloud.spanner.DatabaseClient;
+import com.google.cloud.spanner.Key;
+import com.google.cloud.spanner.KeySet;
 import com.google.cloud.spanner.Mutation;
 import com.google.cloud.spanner.ResultSet;
 import com.google.cloud.spanner.Statement;
 import com.google.cloud.spanner.Value;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The analytics outbox. A write buffers its row in its own transaction, so a rolled-back write
  * leaves no row and therefore no event. {@code Pending} is TRUE until the event is published and
- * NULL afterwards, so the NULL_FILTERED index AnalyticsOutboxPending holds only what the relay
- * still has to do.
+ * NULL once the relay has settled it (found it counted, or published it itself), so the
+ * NULL_FILTERED index AnalyticsOutboxPending holds only what the relay still has to look at.
  */
 public final class OutboxStore {
   static final String TABLE = "AnalyticsOutbox";
+  private static final String PROCESSED_EVENTS = "ProcessedEvents";
 
   private final DatabaseClient db;
 
@@ -47,6 +52,29 @@ public final class OutboxStore {
             .set("Pending").to((Boolean) null)
             .set("PublishedAt").to(Value.COMMIT_TIMESTAMP)
             .build()));
+  }
+
+  /**
+   * The events among {@code events} that the subscriber has counted: those with a
+   * ProcessedEvents row (same database, keyed like the outbox by tenant and event id). One read
+   * of all their keys.
+   */
+  public List<AnalyticsEvent> counted(List<AnalyticsEvent> events) {
+    if (events.isEmpty()) {
+      return List.of();
+    }
+    KeySet.Builder keys = KeySet.newBuilder();
+    events.forEach(e -> keys.addKey(Key.of(e.tenantId(), e.eventId())));
+    Set<Key> found = new HashSet<>();
+    try (ResultSet rs = db.singleUse().read(PROCESSED_EVENTS, keys.build(),
+        List.of("TenantId", "EventId"))) {
+      while (rs.next()) {
+        found.add(Key.of(rs.getString("TenantId"), rs.getString("EventId")));
+      }
+    }
+    return events.stream()
+        .filter(e -> found.contains(Key.of(e.tenantId(), e.eventId())))
+        .toList();
   }
 
   /**

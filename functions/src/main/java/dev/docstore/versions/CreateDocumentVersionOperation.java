@@ -98,16 +98,24 @@ public final class CreateDocumentVersionOperation
           input.content().sha256(), upload.objectName());
     }
 
+    /**
+     * The latest version only for the keyless dedupe, its one reader: a keyed write decides from
+     * the document row alone, which names the next version number.
+     */
     @Override
     protected List<Subquery> moreReads() {
-      return List.of(DocumentStore.latestVersionRow(caller.tenantId(), input.documentId()));
+      return dedupeByContent
+          ? List.of(DocumentStore.latestVersionRow(caller.tenantId(), input.documentId()))
+          : List.of();
     }
 
     @Override
     protected Change decide(DocumentRow document, Struct rows, TxContext tx) {
-      Optional<VersionRow> latest = DocumentStore.latest(rows);
-      if (dedupeByContent && latest.isPresent() && changesNothing(document, latest.get())) {
-        return Change.dedupe(Views.documentAndVersion(document, latest.get()));
+      if (dedupeByContent) {
+        Optional<VersionRow> latest = DocumentStore.latest(rows);
+        if (latest.isPresent() && changesNothing(document, latest.get())) {
+          return Change.dedupe(Views.documentAndVersion(document, latest.get()));
+        }
       }
       long number = document.latestVersion() + 1;
       VersionRow version = new VersionRow(input.documentId(), number, VersionState.LIVE,

@@ -71,7 +71,7 @@ public final class DeleteDocumentVersionOperation extends VersionTargetOperation
       }
       // Skipped by its failpoint, the object stays unreferenced: nothing serves it any more.
       return change.thenAfterCommit(Step.AFTER_COMMIT_BEFORE_OBJECT_DELETE,
-          log -> objects.deleteUnlessReferenced(log, tenant, target.documentId(),
+          log -> objects.deleteCommittedUnreferenced(log, tenant, target.documentId(),
               version.contentSha256(), version.objectName()));
     }
   }

@@ -65,9 +65,29 @@ public final class ObjectLifecycle {
       log.storage("objectDelete", "kept: a live version references it");
       return;
     }
+    deleteThenRecheck(log, tenantId, documentId, sha256, objectName, generation.get());
+  }
+
+  /**
+   * Deletes the object of a version whose delete just committed, having found in its
+   * transaction no other live version sharing it: that read is the check before the delete,
+   * so only the re-read after it is left (the race in the class comment).
+   */
+  void deleteCommittedUnreferenced(WriteLog log, String tenantId, String documentId,
+      String sha256, String objectName) {
+    Optional<Long> generation = content.liveGeneration(objectName);
+    if (generation.isEmpty()) {
+      log.storage("objectDelete", "already absent");
+      return;
+    }
+    deleteThenRecheck(log, tenantId, documentId, sha256, objectName, generation.get());
+  }
+
+  private void deleteThenRecheck(WriteLog log, String tenantId, String documentId,
+      String sha256, String objectName, long generation) {
     content.delete(objectName);
     if (documents.liveVersionReferences(tenantId, documentId, sha256)) {
-      content.restore(objectName, generation.get());
+      content.restore(objectName, generation);
       log.storage("objectDelete", "restored: a live version referenced it meanwhile");
       return;
     }

@@ -49,6 +49,12 @@ public final class RestoreDocumentVersionOperation extends VersionTargetOperatio
       super(request, target);
     }
 
+    /** Its pre-read and restore cost a Spanner read and a storage call: a replay pays neither. */
+    @Override
+    public boolean replayCheckedBeforeEffects() {
+      return true;
+    }
+
     @Override
     public void beforeTransaction(WriteLog log) {
       // The recorded generation lives in Spanner, so this one read (the document and the

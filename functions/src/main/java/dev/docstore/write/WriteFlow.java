@@ -20,6 +20,15 @@ public interface WriteFlow {
   default void beforeTransaction(WriteLog log) {}
 
   /**
+   * Whether {@link #beforeTransaction} costs enough (a storage call, a read) that a request with
+   * an idempotency key first reads its key, so that a replay answers without it. The write shape
+   * makes that read; the transaction still decides when it finds nothing.
+   */
+  default boolean replayCheckedBeforeEffects() {
+    return false;
+  }
+
+  /**
    * Runs when the transaction certainly applied nothing of this request: a replay, a 4xx, a
    * failpoint. Not after an error whose commit outcome is unknown. Lets a flow remove what its
    * {@link #beforeTransaction} made only for this request.

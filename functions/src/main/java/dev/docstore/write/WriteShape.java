@@ -19,6 +19,7 @@ import dev.docstore.store.AnalyticsEvent;
 import dev.docstore.store.BoundedTransaction;
 import dev.docstore.store.FusedRead;
 import dev.docstore.store.IdempotencyRecord;
+import dev.docstore.store.IdempotencyStore;
 import dev.docstore.store.OutboxStore;
 import dev.docstore.store.Subquery;
 import java.time.Clock;
@@ -33,12 +34,15 @@ import java.util.UUID;
  * The one shape of every write (docs/CONTRACT.md, "Transaction shape of a write"):
  *
  * <ol>
+ *   <li>for a keyed request whose pre-commit effects cost a call
+ *       ({@link WriteFlow#replayCheckedBeforeEffects}), one single-use read of the key: a replay
+ *       answers there, before any effect ({@link Idempotency#replayBeforeTransaction});
  *   <li>pre-commit effects ({@link WriteFlow#beforeTransaction}), outside the transaction;
  *   <li>one read-write transaction whose first statement reads the idempotency record together
  *       with the flow's rows (inline begin: one round trip), then decides replay, 409, 4xx or a
  *       change, and buffers the change, the idempotency record and the outbox row;
- *   <li>after the commit returned: deliver the event (publish with a bounded wait, then mark),
- *       and run the flow's post-commit step;
+ *   <li>after the commit returned: publish the event with a bounded wait (no mark: the relay
+ *       settles the row, {@link OutboxDelivery}), and run the flow's post-commit step;
  * </ol>
  *
  * with BEGIN, RETRY, COMMIT/ROLLBACK lines and the failpoints between the steps. Flows hold no
@@ -72,6 +76,10 @@ public final class WriteShape {
     Attempt outcome;
     Timestamp commitTimestamp;
     try {
+      Optional<WriteResult> early = replayBeforeEffects(request, flow, log);
+      if (early.isPresent()) {
+        return early.get();
+      }
       flow.beforeTransaction(log);
       BoundedTransaction.Committed<Attempt> committed =
           BoundedTransaction.run(db, op.functionName(), (tx, attempt) -> {
@@ -104,10 +112,34 @@ public final class WriteShape {
     if (failpoints.fires(op.failpoint(Step.AFTER_COMMIT_BEFORE_PUBLISH))) {
       log.publishSkipped(event.eventId(), "failpoint");
     } else {
-      logDelivery(log, event, delivery.deliver(event));
+      logDelivery(log, event, delivery.publish(event));
     }
     afterCommit(op, outcome.change(), log);
     return new WriteResult(outcome.status(), outcome.body(), false);
+  }
+
+  /**
+   * A replay answered from a read of the key before the pre-commit effects, logged as a replay
+   * of the transaction is (COMMIT, outcome replay, the read's timestamp in commitTimestamp); a
+   * key reused with another body throws here as it would in the transaction.
+   */
+  private Optional<WriteResult> replayBeforeEffects(WriteRequest request, WriteFlow flow,
+      WriteLog log) {
+    if (request.idempotencyKey().isEmpty() || !flow.replayCheckedBeforeEffects()) {
+      return Optional.empty();
+    }
+    IdempotencyStore.Found found =
+        IdempotencyStore.readOnce(db, request.tenantId(), request.idempotencyKey().get());
+    Optional<Idempotency.EarlyReplay> replay = idempotency.replayBeforeTransaction(found,
+        request.operation(), request.fingerprint().orElseThrow(), clock.instant());
+    return replay.map(early -> {
+      IdempotencyRecord record = early.record();
+      if (record.resourceId() != null) {
+        log.documentId(record.resourceId());
+      }
+      log.commit(early.readTimestamp().toString(), "replay");
+      return new WriteResult(record.responseStatus(), record.responseBody(), true);
+    });
   }
 
   private Attempt attempt(TransactionContext tx, WriteRequest request, WriteFlow flow,
@@ -123,7 +155,7 @@ public final class WriteShape {
 
     if (key.isPresent()) {
       Optional<IdempotencyRecord> replay =
-          idempotency.replay(rows, op, request.fingerprint(), now);
+          idempotency.replay(rows, op, request.fingerprint().orElseThrow(), now);
       if (replay.isPresent()) {
         IdempotencyRecord record = replay.get();
         return Attempt.replay(record.responseStatus(), record.responseBody(),
@@ -143,22 +175,18 @@ public final class WriteShape {
         flow.documentId(), change.eventVersion(), request.requestId(), null);
     List<Mutation> mutations = new ArrayList<>(change.mutations());
     mutations.add(OutboxStore.insert(tenantId, event));
-    key.ifPresent(k -> mutations.add(idempotency.record(tenantId, k, op, request.fingerprint(),
-        status, body, flow.documentId(), now)));
+    key.ifPresent(k -> mutations.add(idempotency.record(tenantId, k, op,
+        request.fingerprint().orElseThrow(), status, body, flow.documentId(), now)));
     failpoints.hit(op.failpoint(Step.BEFORE_COMMIT));
     tx.buffer(mutations);
     return new Attempt(status, body, false, event, change, Optional.empty());
   }
 
   private static void logDelivery(WriteLog log, AnalyticsEvent event, Delivery delivery) {
-    switch (delivery.status()) {
-      case PUBLISHED -> log.published(event.eventId(), delivery.messageId());
-      case PUBLISHED_UNMARKED -> {
-        log.published(event.eventId(), delivery.messageId());
-        log.markFailed(event.eventId(), delivery.reason());
-      }
-      case NOT_PUBLISHED -> log.publishFailed(event.eventId(), delivery.reason(),
-          delivery.cause());
+    if (delivery.published()) {
+      log.published(event.eventId(), delivery.messageId());
+    } else {
+      log.publishFailed(event.eventId(), delivery.reason(), delivery.cause());
     }
   }
 

@@ -21,12 +21,16 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The one delivery policy, shared by the write path and the relay: publish, then mark; a failed
- * publish leaves the row pending; a failed mark still counts the event as published.
+ * The one delivery path, shared by the write path and the relay: the write path publishes and
+ * does not mark; the relay marks a counted event without publishing it, publishes then marks
+ * the others; a failed publish leaves the row pending; a failed mark still counts the event as
+ * published.
  */
 class OutboxDeliveryTest {
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"),
       ZoneOffset.UTC);
+
+  private static final OutboxRelay.Counted NONE_COUNTED = events -> List.of();
 
   private static AnalyticsEvent event(String id) {
     return new AnalyticsEvent(id, "document.created", "t1", "d-" + id, 1L, "r-" + id,
@@ -34,13 +38,39 @@ class OutboxDeliveryTest {
   }
 
   @Test
-  void publishedThenMarked() {
+  void theWritePathPublishesAndMarksNothing() {
     List<String> marked = new ArrayList<>();
     OutboxDelivery delivery = new OutboxDelivery(e -> "m-" + e.eventId(),
         (tenant, id) -> marked.add(tenant + "/" + id));
-    Delivery d = delivery.deliver(event("e1"));
+    Delivery d = delivery.publish(event("e1"));
     assertEquals(Status.PUBLISHED, d.status());
     assertEquals("m-e1", d.messageId());
+    assertEquals(List.of(), marked, "no third round trip before the answer");
+  }
+
+  @Test
+  void theRelayPublishesAnUncountedEventThenMarksIt() {
+    List<String> marked = new ArrayList<>();
+    OutboxDelivery delivery = new OutboxDelivery(e -> "m-" + e.eventId(),
+        (tenant, id) -> marked.add(tenant + "/" + id));
+    Delivery d = delivery.settle(event("e1"), false);
+    assertEquals(Status.PUBLISHED, d.status());
+    assertEquals("m-e1", d.messageId());
+    assertEquals(List.of("t1/e1"), marked);
+  }
+
+  @Test
+  void theRelayMarksACountedEventWithoutPublishingIt() {
+    List<String> marked = new ArrayList<>();
+    List<String> published = new ArrayList<>();
+    OutboxDelivery delivery = new OutboxDelivery(e -> {
+      published.add(e.eventId());
+      return "m";
+    }, (tenant, id) -> marked.add(tenant + "/" + id));
+    Delivery d = delivery.settle(event("e1"), true);
+    assertEquals(Status.COUNTED, d.status());
+    assertFalse(d.published());
+    assertEquals(List.of(), published, "the subscriber has it: nothing on the wire");
     assertEquals(List.of("t1/e1"), marked);
   }
 
@@ -51,11 +81,12 @@ class OutboxDeliveryTest {
     OutboxDelivery delivery = new OutboxDelivery(e -> {
       throw new PublishFailed("UNAVAILABLE", cause);
     }, (tenant, id) -> marked.add(id));
-    Delivery d = delivery.deliver(event("e1"));
-    assertEquals(Status.NOT_PUBLISHED, d.status());
-    assertFalse(d.published());
-    assertEquals("UNAVAILABLE", d.reason());
-    assertEquals(cause, d.cause());
+    for (Delivery d : List.of(delivery.publish(event("e1")), delivery.settle(event("e1"), false))) {
+      assertEquals(Status.NOT_PUBLISHED, d.status());
+      assertFalse(d.published());
+      assertEquals("UNAVAILABLE", d.reason());
+      assertEquals(cause, d.cause());
+    }
     assertEquals(List.of(), marked, "nothing published, nothing marked");
   }
 
@@ -64,12 +95,16 @@ class OutboxDeliveryTest {
     OutboxDelivery delivery = new OutboxDelivery(e -> "m-1", (tenant, id) -> {
       throw new IllegalStateException("Spanner is down");
     });
-    Delivery d = delivery.deliver(event("e1"));
+    Delivery d = delivery.settle(event("e1"), false);
     assertEquals(Status.PUBLISHED_UNMARKED, d.status());
     assertTrue(d.published(), "the event is out");
+    assertTrue(d.unmarked());
     assertEquals("m-1", d.messageId());
     assertTrue(d.reason().startsWith("mark_published_"), d.reason());
     assertNull(d.cause());
+    Delivery counted = delivery.settle(event("e2"), true);
+    assertEquals(Status.COUNTED_UNMARKED, counted.status());
+    assertTrue(counted.unmarked());
   }
 
   @Test
@@ -90,7 +125,7 @@ class OutboxDeliveryTest {
     OutboxRelay relay = new OutboxRelay((before, limit) -> {
       scans[0]++;
       return batch;
-    }, delivery, CLOCK, Duration.ofSeconds(30));
+    }, NONE_COUNTED, delivery, CLOCK, Duration.ofSeconds(30));
     OutboxRelay.Result result = relay.run();
     assertEquals(OutboxRelay.BATCH_SIZE, result.published(), "a failed mark is still published");
     assertEquals(0, result.failed());
@@ -114,7 +149,7 @@ class OutboxDeliveryTest {
     OutboxRelay relay = new OutboxRelay((before, limit) -> {
       scans[0]++;
       return batch;
-    }, delivery, CLOCK, Duration.ofSeconds(30));
+    }, NONE_COUNTED, delivery, CLOCK, Duration.ofSeconds(30));
     OutboxRelay.Result result = relay.run();
     assertEquals(OutboxRelay.BATCH_SIZE - 2, result.published());
     assertEquals(2, result.failed());
@@ -139,12 +174,14 @@ class OutboxDeliveryTest {
       marked.add(id);
     });
     List<AnalyticsEvent> batch = IntStream.range(0, 12).mapToObj(i -> event("e" + i)).toList();
-    OutboxRelay relay = new OutboxRelay((before, limit) -> batch, delivery, CLOCK,
-        Duration.ofSeconds(30));
+    Set<String> counted = Set.of("e10", "e11");
+    OutboxRelay relay = new OutboxRelay((before, limit) -> batch,
+        events -> events.stream().filter(e -> counted.contains(e.eventId())).toList(),
+        delivery, CLOCK, Duration.ofSeconds(30));
     OutboxRelay.Result result = relay.run();
-    assertEquals(new OutboxRelay.Result(9, 3, 2), result,
-        "12 tried: 3 publishes failed, 9 went out, 2 of those not marked");
-    assertEquals(7, marked.size(), "published minus unmarked were marked");
+    assertEquals(new OutboxRelay.Result(7, 3, 2, 2), result,
+        "12 tried: 2 already counted, 3 publishes failed, 7 went out, 2 of those not marked");
+    assertEquals(7, marked.size(), "published minus unmarked, plus the counted, were marked");
   }
 
   @Test
@@ -157,9 +194,9 @@ class OutboxDeliveryTest {
       scans[0]++;
       int size = scans[0] == 1 ? limit : 3;
       return IntStream.range(0, size).mapToObj(i -> event(scans[0] + "-" + i)).toList();
-    }, delivery, CLOCK, Duration.ofSeconds(30));
+    }, NONE_COUNTED, delivery, CLOCK, Duration.ofSeconds(30));
     OutboxRelay.Result result = relay.run();
-    assertEquals(new OutboxRelay.Result(OutboxRelay.BATCH_SIZE + 3, 0, 0), result);
+    assertEquals(new OutboxRelay.Result(OutboxRelay.BATCH_SIZE + 3, 0, 0, 0), result);
     assertEquals(2, scans[0], "a short batch is the last");
     assertEquals(Timestamp.parseTimestamp("2026-12-01T11:59:30Z"), cutoffs.get(0));
   }

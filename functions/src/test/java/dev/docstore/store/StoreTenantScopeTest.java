@@ -42,6 +42,10 @@ class StoreTenantScopeTest {
       new Allowed("store/OutboxStore.java", "FROM AnalyticsOutbox", "relay pending scan"),
       new Allowed("store/OutboxStore.java", "statement does not bind @tenantId",
           "relay pending scan"),
+      // The relay's read of which pending events were counted: the keys of the rows that scan
+      // returned, each (TenantId, EventId) taken from its row, across tenants like the scan.
+      new Allowed("store/OutboxStore.java", "read key does not start with the tenant",
+          "relay counted lookup of the scanned rows"),
       // purgeTrash, a background function with no tenant, serves every tenant's trash: its
       // key range on the trash index and its read of the tombstones span tenants on purpose.
       // They yield (TenantId, DocumentId) keys only; the purge transaction (the fused read, the
