@@ -1,8 +1,9 @@
 package dev.docstore.bench;
 
+import com.google.cloud.functions.invoker.runner.Invoker;
 import dev.docstore.app.Docstore;
 import dev.docstore.config.Config;
-import dev.docstore.local.LocalServer;
+import dev.docstore.functions.CreateDocument;
 import dev.docstore.local.LocalStorage;
 import dev.docstore.local.ProjectFiles;
 import java.io.IOException;
@@ -20,24 +21,46 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Cold start: the time from spawning a JVM to the first 2xx of createDocument. The child JVM
- * ({@link #main}) is a function instance as Cloud Functions starts one: configuration from the
- * environment, the functions framework's executors, clients built lazily by the first request
- * (Storage is the local file store, as in the local stack, in a directory of its own per spawn).
- * It exits when its stdin closes.
+ * Cold start: the time from spawning a JVM to the first 2xx of a function. The child JVM
+ * ({@link #main}) is a function instance as Cloud Functions starts one: the Functions Framework's
+ * invoker serving one function class at {@code /}, configuration from the environment, clients
+ * built lazily by the first request (Storage is the local file store, as in the local stack, in
+ * a directory of its own per spawn). The same child serves {@link HelloWorld} instead, the floor
+ * a function on that JVM and flags cannot go below. It exits when its stdin closes.
  */
 final class ColdStart {
+  /** What a child serves. */
+  enum Function {
+    /** createDocument: a write (Spanner, Storage and Pub/Sub on its first request). */
+    CREATE_DOCUMENT(CreateDocument.class),
+    /** A function that answers 200 with no client and no work. */
+    HELLO_WORLD(HelloWorld.class);
+
+    final Class<?> target;
+
+    Function(Class<?> target) {
+      this.target = target;
+    }
+  }
+
   private ColdStart() {}
 
-  /** The child: serves every function on $PORT until stdin closes, then exits normally. */
-  public static void main(String[] args) throws IOException {
-    Docstore docstore = Docstore.builder(Config.fromEnv(System.getenv()))
-        .storage(LocalStorage.open(LocalStorage.directory(System.getenv()))).build();
-    LocalServer.start(docstore, "127.0.0.1", Integer.parseInt(System.getenv("PORT")));
+  /** The child: serves the function named by args[0] on $PORT until stdin closes. */
+  public static void main(String[] args) throws Exception {
+    Function function = Function.valueOf(args[0]);
+    if (function == Function.CREATE_DOCUMENT) {
+      // As deployed, except that Storage is the local file store: the function class's
+      // Docstore.shared() finds this instance instead of building one with a GCS client.
+      Docstore.install(Docstore.builder(Config.fromEnv(System.getenv()))
+          .storage(LocalStorage.open(LocalStorage.directory(System.getenv()))).build());
+    }
+    Invoker invoker = new Invoker(Integer.parseInt(System.getenv("PORT")),
+        function.target.getName(), "http", ColdStart.class.getClassLoader());
+    invoker.startTestServer();
     while (System.in.read() >= 0) {
       // wait for the parent to close stdin
     }
-    // A normal exit, so that -XX:ArchiveClassesAtExit writes its archive.
+    // A normal exit, so that -XX:ArchiveClassesAtExit and -XX:AOTCacheOutput write their files.
     System.exit(0);
   }
 
@@ -45,19 +68,21 @@ final class ColdStart {
   record Run(double millis, double rssMb) {}
 
   /**
-   * Spawns {@code java jvmFlags... ColdStart} with {@code env} added to this process's
-   * environment, POSTs createDocument until it answers 2xx, then stops the child.
+   * Spawns {@code javaHome/bin/java jvmFlags... ColdStart function} with {@code env} added to
+   * this process's environment, POSTs a createDocument body until it answers 2xx, then stops the
+   * child (and waits for it to write any archive its flags ask for).
    */
-  static Run spawn(List<String> jvmFlags, Map<String, String> env) throws Exception {
+  static Run spawn(Path javaHome, List<String> jvmFlags, Function function,
+      Map<String, String> env) throws Exception {
     int port;
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       port = socket.getLocalPort();
     }
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(javaHome.resolve("bin").resolve("java").toString());
     command.addAll(jvmFlags);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-        ColdStart.class.getName()));
+        ColdStart.class.getName(), function.name()));
     Path log = ProjectFiles.newLog("coldstart");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile());
@@ -69,7 +94,7 @@ final class ColdStart {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofMillis(500)).build();
     HttpRequest request = HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + port + "/createDocument"))
+            URI.create("http://127.0.0.1:" + port + "/"))
         .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")
         .header("X-Tenant-Id", "bench-cold").header("X-User-Id", "bench")
@@ -112,7 +137,8 @@ final class ColdStart {
     } catch (IOException ignored) {
       // already gone
     }
-    if (!child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+    // A JDK 25 training run assembles its AOT cache at exit, which takes a while.
+    if (!child.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)) {
       child.destroyForcibly().waitFor();
     }
   }
