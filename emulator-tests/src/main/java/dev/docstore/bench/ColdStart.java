@@ -64,8 +64,12 @@ final class ColdStart {
     System.exit(0);
   }
 
-  /** One spawn: milliseconds to the first 2xx, and the child's resident memory then (MB). */
-  record Run(double millis, double rssMb) {}
+  /**
+   * One spawn: milliseconds to the first 2xx, the CPU time the child had used by then (all its
+   * threads, user and system: what a busy machine does not inflate), and its resident memory
+   * then (MB).
+   */
+  record Run(double millis, double cpuMillis, double rssMb) {}
 
   /**
    * Spawns {@code javaHome/bin/java jvmFlags... ColdStart function} with {@code env} added to
@@ -115,7 +119,7 @@ final class ColdStart {
           if (status >= 200 && status < 300) {
             double millis = (System.nanoTime() - start) / 1e6;
             Files.deleteIfExists(log); // kept only when the run failed: the errors name it
-            return new Run(millis, rssMb(child.pid()));
+            return new Run(millis, cpuMillis(child.pid()), rssMb(child.pid()));
           }
           throw new IllegalStateException("the cold-start child answered " + status + ", see "
               + log);
@@ -140,6 +144,18 @@ final class ColdStart {
     // A JDK 25 training run assembles its AOT cache at exit, which takes a while.
     if (!child.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)) {
       child.destroyForcibly().waitFor();
+    }
+  }
+
+  /** utime + stime of /proc/PID/stat, in milliseconds (Linux's clock tick is 1/100 s). */
+  private static double cpuMillis(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN; // not Linux, or the child is gone
     }
   }
 
