@@ -99,7 +99,7 @@ final class ColdStart {
         .connectTimeout(Duration.ofMillis(500)).build();
     HttpRequest request = HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + port + "/"))
-        .timeout(Duration.ofSeconds(30))
+        .timeout(Duration.ofSeconds(60))
         .header("Content-Type", "application/json")
         .header("X-Tenant-Id", "bench-cold").header("X-User-Id", "bench")
         .POST(HttpRequest.BodyPublishers.ofString(
@@ -108,7 +108,7 @@ final class ColdStart {
     long start = System.nanoTime();
     Process child = builder.start();
     try {
-      long deadline = start + Duration.ofSeconds(90).toNanos();
+      long deadline = start + Duration.ofSeconds(180).toNanos();
       while (true) {
         if (!child.isAlive()) {
           throw new IllegalStateException("the cold-start child exited with "
@@ -125,7 +125,7 @@ final class ColdStart {
               + log);
         } catch (IOException notYetListening) {
           if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("no answer from the cold-start child in 90 s");
+            throw new IllegalStateException("no answer from the cold-start child in 180 s");
           }
           Thread.sleep(5);
         }
