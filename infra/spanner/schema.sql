@@ -125,3 +125,33 @@ CREATE TABLE PurgedDocuments (
   DocumentId STRING(36) NOT NULL,
   PurgedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
 ) PRIMARY KEY (TenantId, DocumentId);
+
+-- ---- Appended: no key that grows at one end (docs/SCALE.md) ----
+-- A key whose new rows all sort last is served by one split, whatever the number of nodes. The
+-- two indexes above that lead with a time get a shard first: a stored generated column, so the
+-- rows that already exist get theirs when the column is added. 16 is Shards.COUNT in the store,
+-- whose readers read the head of every shard and merge them (SchemaHotSpotTest checks both).
+ALTER TABLE AnalyticsOutbox ADD COLUMN Shard INT64
+  AS (ABS(MOD(FARM_FINGERPRINT(EventId), 16))) STORED;
+CREATE NULL_FILTERED INDEX AnalyticsOutboxPendingByShard
+  ON AnalyticsOutbox(Shard, Pending, OccurredAt);
+DROP INDEX AnalyticsOutboxPending;
+
+ALTER TABLE Documents ADD COLUMN TrashShard INT64
+  AS (ABS(MOD(FARM_FINGERPRINT(DocumentId), 16))) STORED;
+CREATE NULL_FILTERED INDEX DocumentsByTrashShardAndTrashedAt ON Documents(TrashShard, TrashedAt);
+DROP INDEX DocumentsByTrashedAt;
+
+-- Daily API usage as sharded counters: one event increments the row of its own shard (from its
+-- event id, 0..15), and a read sums the shards. DailyApiUsage above kept one row per tenant, day
+-- and operation, which every event of that day incremented. It is no longer written; getUsage
+-- adds its rows (the counts from before this table) to these, so no migration is needed and no
+-- count is lost or doubled.
+CREATE TABLE DailyApiUsageShards (
+  TenantId STRING(128) NOT NULL,
+  Day DATE NOT NULL,
+  Operation STRING(64) NOT NULL,
+  Shard INT64 NOT NULL,
+  Count INT64 NOT NULL,
+  UpdatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+) PRIMARY KEY (TenantId, Day, Operation, Shard);

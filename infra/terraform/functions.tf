@@ -50,7 +50,10 @@ locals {
     # Jetty 9.4 in the Functions Framework invoker rewrites well-known Content-Type values
     # ("text/plain; charset=UTF-8" is sent as "text/plain;charset=utf-8") unless this is set;
     # getVersionContent serves each version's contentType byte for byte (docs/EMULATORS.md).
-    JAVA_TOOL_OPTIONS = "-Dorg.eclipse.jetty.http.HttpGenerator.STRICT=true"
+    # C1 only (-XX:TieredStopAtLevel=1): the cold start is mostly the JIT compiling start-up
+    # code that runs once; C1 alone compiles it faster, at some cost to the peak speed of
+    # CPU-heavy requests on a long-lived instance (docs/PERFORMANCE.md, cold start).
+    JAVA_TOOL_OPTIONS = "-Dorg.eclipse.jetty.http.HttpGenerator.STRICT=true -XX:TieredStopAtLevel=1"
   }
 }
 
@@ -73,8 +76,16 @@ resource "google_cloudfunctions2_function" "function" {
   description = "docstore ${each.key} (${each.value.entry_point})"
   labels      = var.labels
 
+  # java25 (the jar stays Java 17 bytecode): java17 is deprecated in October 2027, and JDK 25
+  # starts the functions as fast or faster (docs/PERFORMANCE.md, cold start). What the runtime
+  # does not allow: an AppCDS archive or JDK 25 AOT cache must be trained on the very JDK build
+  # and class path that serve the function, and the buildpack's JDK (updated by the platform)
+  # and its invoker, which loads the jar through a class loader of its own, are not known here;
+  # and service_config has no startup CPU boost: the Functions API does not expose it; it can
+  # be set on each function's underlying Cloud Run service (gcloud run services update NAME
+  # --cpu-boost), which this configuration does not manage.
   build_config {
-    runtime           = "java17"
+    runtime           = "java25"
     entry_point       = each.value.entry_point
     service_account   = google_service_account.build.id
     docker_repository = google_artifact_registry_repository.functions.id

@@ -15,8 +15,6 @@ import dev.docstore.local.StorageCalls;
 import dev.docstore.logging.JulBridge;
 import dev.docstore.testing.DocstoreClient.Response;
 import dev.docstore.testing.RpcCounter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,28 +53,40 @@ public final class Bench {
     this.options = options;
   }
 
-  /** Command-line options; {@code --quick} is a smoke run of well under a minute. */
+  /**
+   * Command-line options; {@code --quick} is a smoke run of well under a minute,
+   * {@code --cold-only} runs the cold start alone, {@code --cold-variants=a,b} chooses its
+   * variants (all by default, see {@link ColdStartBench#all}).
+   */
   record Options(int cycles1, int cycles8PerClient, int clients, int writers,
-      int writesPerWriter, int coldRuns) {
+      int writesPerWriter, int coldRuns, boolean coldOnly, List<String> coldVariants) {
     static Options parse(String[] args) {
       boolean quick = List.of(args).contains("--quick");
+      boolean coldOnly = List.of(args).contains("--cold-only");
+      List<String> variants = List.of();
       Map<String, Integer> values = new HashMap<>(Map.of(
           "cycles", quick ? 6 : 120, "cycles-per-client", quick ? 2 : 12, "clients", 8,
           "writers", 16, "writes-per-writer", quick ? 2 : 8, "cold-runs", quick ? 1 : 3));
       for (String arg : args) {
-        if (arg.equals("--quick")) {
+        if (arg.equals("--quick") || arg.equals("--cold-only")) {
+          continue;
+        }
+        if (arg.startsWith("--cold-variants=")) {
+          variants = List.of(arg.substring("--cold-variants=".length()).split(","));
+          ColdStartBench.select(variants);
           continue;
         }
         String[] kv = arg.replaceFirst("^--", "").split("=", 2);
         if (!arg.startsWith("--") || kv.length != 2 || !values.containsKey(kv[0])) {
-          throw new IllegalArgumentException("unknown option " + arg + "; known: --quick, --"
+          throw new IllegalArgumentException("unknown option " + arg + "; known: --quick,"
+              + " --cold-only, --cold-variants=a,b, --"
               + String.join("=N, --", values.keySet()) + "=N");
         }
         values.put(kv[0], Integer.parseInt(kv[1]));
       }
       return new Options(values.get("cycles"), values.get("cycles-per-client"),
           values.get("clients"), values.get("writers"), values.get("writes-per-writer"),
-          values.get("cold-runs"));
+          values.get("cold-runs"), coldOnly, variants);
     }
   }
 
@@ -111,49 +121,56 @@ public final class Bench {
     env.put("FAILPOINTS_ENABLED", "true");
     try (LocalStack stack = LocalStack.start(emulators, env, Clock.systemUTC(), "127.0.0.1", 0,
         builder -> builder.spannerInterceptors(rpcs))) {
-      BenchClient client = new BenchClient(stack.baseUrl());
-      step("warm-up");
-      Recorder warmUp = new Recorder(null);
-      for (int i = 0; i < 6; i++) {
-        new Cycle(client, warmUp, "bench-warmup").run(i % 2 == 0);
+      if (!options.coldOnly()) {
+        warm(stack, emulators);
       }
-      requireNoErrors("warm-up", warmUp);
-      long clientsBefore = ClientCounters.total();
-      String clientsBeforeText = ClientCounters.describe();
-      long requestsBefore = client.requests();
-
-      step("RPCs and storage calls per request");
-      rpcsPerRequest(client, stack);
-      report.report(LATENCY_AT, "table_documents_rows", documentRows(stack), "rows",
-          "Documents rows when the latency figures start (a fresh database each run; the"
-              + " emulator scans tables for SQL, so figures drift with table size)");
-      step("latency, 1 client, " + options.cycles1() + " cycles");
-      Recorder one = latency(client, 1, options.cycles1());
-      idempotencyCost(one);
-      step("floor: one transaction and one publish, " + floorRuns() + " runs");
-      overFloor(stack, one);
-      step("4 MiB content: first write and replay");
-      largeContent(client, stack);
-      step("latency, " + options.clients() + " clients, " + options.cycles8PerClient()
-          + " cycles each");
-      latency(client, options.clients(), options.cycles8PerClient());
-      step("contention: " + options.writers() + " writers on one document");
-      contention(client);
-
-      long requests = client.requests() - requestsBefore;
-      double perRequest = (double) (ClientCounters.total() - clientsBefore) / requests;
-      report.exactly("Clients per warm request", "client_constructions_per_warm_request",
-          perRequest, "count", 0, requests + " warm requests; before " + clientsBeforeText
-              + ", after " + ClientCounters.describe());
-
-      step("analytics: publish cost and commit to counted");
-      AnalyticsLatency analytics = new AnalyticsLatency(stack, client, report);
-      analytics.publishCost(Math.max(6, options.cycles1() / 2));
-      analytics.commitToCounted(emulators, Math.max(3, options.cycles1() / 6));
     }
     if (options.coldRuns() > 0) {
       coldStart(emulators, env);
     }
+  }
+
+  /** Every figure of a warm instance: RPCs, storage calls, latency, idempotency, contention. */
+  private void warm(LocalStack stack, Emulators emulators) throws Exception {
+    BenchClient client = new BenchClient(stack.baseUrl());
+    step("warm-up");
+    Recorder warmUp = new Recorder(null);
+    for (int i = 0; i < 6; i++) {
+      new Cycle(client, warmUp, "bench-warmup").run(i % 2 == 0);
+    }
+    requireNoErrors("warm-up", warmUp);
+    long clientsBefore = ClientCounters.total();
+    String clientsBeforeText = ClientCounters.describe();
+    long requestsBefore = client.requests();
+
+    step("RPCs and storage calls per request");
+    rpcsPerRequest(client, stack);
+    report.report(LATENCY_AT, "table_documents_rows", documentRows(stack), "rows",
+        "Documents rows when the latency figures start (a fresh database each run; the"
+            + " emulator scans tables for SQL, so figures drift with table size)");
+    step("latency, 1 client, " + options.cycles1() + " cycles");
+    Recorder one = latency(client, 1, options.cycles1());
+    idempotencyCost(one);
+    step("floor: one transaction and one publish, " + floorRuns() + " runs");
+    overFloor(stack, one);
+    step("4 MiB content: first write and replay");
+    largeContent(client, stack);
+    step("latency, " + options.clients() + " clients, " + options.cycles8PerClient()
+        + " cycles each");
+    latency(client, options.clients(), options.cycles8PerClient());
+    step("contention: " + options.writers() + " writers on one document");
+    contention(client);
+
+    long requests = client.requests() - requestsBefore;
+    double perRequest = (double) (ClientCounters.total() - clientsBefore) / requests;
+    report.exactly("Clients per warm request", "client_constructions_per_warm_request",
+        perRequest, "count", 0, requests + " warm requests; before " + clientsBeforeText
+            + ", after " + ClientCounters.describe());
+
+    step("analytics: publish cost and commit to counted");
+    AnalyticsLatency analytics = new AnalyticsLatency(stack, client, report);
+    analytics.publishCost(Math.max(6, options.cycles1() / 2));
+    analytics.commitToCounted(emulators, Math.max(3, options.cycles1() / 6));
   }
 
   private void rpcsPerRequest(BenchClient client, LocalStack stack) {
@@ -388,48 +405,8 @@ public final class Bench {
     env.put("DOCSTORE_LOG_LEVEL", "WARN");
     env.put("GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS_FOR_RW", "false");
     env.put("GOOGLE_CLOUD_SPANNER_ENABLE_BUILTIN_METRICS", "false");
-    String section = "Cold start: JVM spawn to the first 2xx of createDocument (median of "
-        + options.coldRuns() + ")";
-
-    step("cold start, default JVM");
-    double plain = coldRuns(section, "default", List.of(), env);
-    Path archive = Files.createTempDirectory("docstore-bench-").resolve("docstore.jsa");
-    step("cold start, AppCDS training run (-XX:ArchiveClassesAtExit)");
-    ColdStart.Run training = ColdStart.spawn(List.of("-XX:ArchiveClassesAtExit=" + archive),
-        env);
-    report.report(section, "coldstart_appcds_training_ms", training.millis(), "ms",
-        "the run that writes the archive (" + Files.size(archive) / (1024 * 1024) + " MB)");
-    step("cold start, AppCDS");
-    String shared = "-XX:SharedArchiveFile=" + archive;
-    double cds = coldRuns(section, "appcds", List.of(shared, "-Xshare:auto"), env);
-    step("cold start, AppCDS + C1 only");
-    double cdsC1 = coldRuns(section, "appcds_c1", List.of(shared, "-XX:TieredStopAtLevel=1"),
-        env);
-    report.report(section, "coldstart_appcds_over_default", Samples.ratio(cds, plain), "ratio",
-        null);
-    report.report(section, "coldstart_appcds_c1_over_default", Samples.ratio(cdsC1, plain),
-        "ratio", null);
-    Files.deleteIfExists(archive);
-    Files.deleteIfExists(archive.getParent());
-  }
-
-  /** {@code runs} spawns with {@code flags}; reports and returns the median time. */
-  private double coldRuns(String section, String name, List<String> flags,
-      Map<String, String> env) throws Exception {
-    List<Double> millis = new ArrayList<>();
-    List<Double> rss = new ArrayList<>();
-    for (int i = 0; i < options.coldRuns(); i++) {
-      ColdStart.Run run = ColdStart.spawn(flags, env);
-      millis.add(run.millis());
-      rss.add(run.rssMb());
-    }
-    double median = Samples.percentile(millis, 50);
-    report.report(section, "coldstart_" + name + "_ms", median, "ms",
-        "runs " + String.join(", ", millis.stream().map(Report::format).toList())
-            + (flags.isEmpty() ? "" : "; " + String.join(" ", flags)));
-    report.report(section, "coldstart_" + name + "_rss", Samples.percentile(rss, 50), "MB",
-        "resident memory at the first 2xx");
-    return median;
+    new ColdStartBench(report, options.coldRuns(), env)
+        .run(ColdStartBench.select(options.coldVariants()));
   }
 
   private static void requireNoErrors(String what, Recorder recorder) {

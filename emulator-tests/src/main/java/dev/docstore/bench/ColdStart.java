@@ -1,8 +1,9 @@
 package dev.docstore.bench;
 
+import com.google.cloud.functions.invoker.runner.Invoker;
 import dev.docstore.app.Docstore;
 import dev.docstore.config.Config;
-import dev.docstore.local.LocalServer;
+import dev.docstore.functions.CreateDocument;
 import dev.docstore.local.LocalStorage;
 import dev.docstore.local.ProjectFiles;
 import java.io.IOException;
@@ -20,44 +21,72 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Cold start: the time from spawning a JVM to the first 2xx of createDocument. The child JVM
- * ({@link #main}) is a function instance as Cloud Functions starts one: configuration from the
- * environment, the functions framework's executors, clients built lazily by the first request
- * (Storage is the local file store, as in the local stack, in a directory of its own per spawn).
- * It exits when its stdin closes.
+ * Cold start: the time from spawning a JVM to the first 2xx of a function. The child JVM
+ * ({@link #main}) is a function instance as Cloud Functions starts one: the Functions Framework's
+ * invoker serving one function class at {@code /}, configuration from the environment, clients
+ * built lazily by the first request (Storage is the local file store, as in the local stack, in
+ * a directory of its own per spawn). The same child serves {@link HelloWorld} instead, the floor
+ * a function on that JVM and flags cannot go below. It exits when its stdin closes.
  */
 final class ColdStart {
+  /** What a child serves. */
+  enum Function {
+    /** createDocument: a write (Spanner, Storage and Pub/Sub on its first request). */
+    CREATE_DOCUMENT(CreateDocument.class),
+    /** A function that answers 200 with no client and no work. */
+    HELLO_WORLD(HelloWorld.class);
+
+    final Class<?> target;
+
+    Function(Class<?> target) {
+      this.target = target;
+    }
+  }
+
   private ColdStart() {}
 
-  /** The child: serves every function on $PORT until stdin closes, then exits normally. */
-  public static void main(String[] args) throws IOException {
-    Docstore docstore = Docstore.builder(Config.fromEnv(System.getenv()))
-        .storage(LocalStorage.open(LocalStorage.directory(System.getenv()))).build();
-    LocalServer.start(docstore, "127.0.0.1", Integer.parseInt(System.getenv("PORT")));
+  /** The child: serves the function named by args[0] on $PORT until stdin closes. */
+  public static void main(String[] args) throws Exception {
+    Function function = Function.valueOf(args[0]);
+    if (function == Function.CREATE_DOCUMENT) {
+      // As deployed, except that Storage is the local file store: the function class's
+      // Docstore.shared() finds this instance instead of building one with a GCS client.
+      Docstore.install(Docstore.builder(Config.fromEnv(System.getenv()))
+          .storage(LocalStorage.open(LocalStorage.directory(System.getenv()))).build());
+    }
+    Invoker invoker = new Invoker(Integer.parseInt(System.getenv("PORT")),
+        function.target.getName(), "http", ColdStart.class.getClassLoader());
+    invoker.startTestServer();
     while (System.in.read() >= 0) {
       // wait for the parent to close stdin
     }
-    // A normal exit, so that -XX:ArchiveClassesAtExit writes its archive.
+    // A normal exit, so that -XX:ArchiveClassesAtExit and -XX:AOTCacheOutput write their files.
     System.exit(0);
   }
 
-  /** One spawn: milliseconds to the first 2xx, and the child's resident memory then (MB). */
-  record Run(double millis, double rssMb) {}
+  /**
+   * One spawn: milliseconds to the first 2xx, the CPU time the child had used by then (all its
+   * threads, user and system: what a busy machine does not inflate), and its resident memory
+   * then (MB).
+   */
+  record Run(double millis, double cpuMillis, double rssMb) {}
 
   /**
-   * Spawns {@code java jvmFlags... ColdStart} with {@code env} added to this process's
-   * environment, POSTs createDocument until it answers 2xx, then stops the child.
+   * Spawns {@code javaHome/bin/java jvmFlags... ColdStart function} with {@code env} added to
+   * this process's environment, POSTs a createDocument body until it answers 2xx, then stops the
+   * child (and waits for it to write any archive its flags ask for).
    */
-  static Run spawn(List<String> jvmFlags, Map<String, String> env) throws Exception {
+  static Run spawn(Path javaHome, List<String> jvmFlags, Function function,
+      Map<String, String> env) throws Exception {
     int port;
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       port = socket.getLocalPort();
     }
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(javaHome.resolve("bin").resolve("java").toString());
     command.addAll(jvmFlags);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-        ColdStart.class.getName()));
+        ColdStart.class.getName(), function.name()));
     Path log = ProjectFiles.newLog("coldstart");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile());
@@ -69,8 +98,8 @@ final class ColdStart {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofMillis(500)).build();
     HttpRequest request = HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + port + "/createDocument"))
-        .timeout(Duration.ofSeconds(30))
+            URI.create("http://127.0.0.1:" + port + "/"))
+        .timeout(Duration.ofSeconds(60))
         .header("Content-Type", "application/json")
         .header("X-Tenant-Id", "bench-cold").header("X-User-Id", "bench")
         .POST(HttpRequest.BodyPublishers.ofString(
@@ -79,7 +108,7 @@ final class ColdStart {
     long start = System.nanoTime();
     Process child = builder.start();
     try {
-      long deadline = start + Duration.ofSeconds(90).toNanos();
+      long deadline = start + Duration.ofSeconds(180).toNanos();
       while (true) {
         if (!child.isAlive()) {
           throw new IllegalStateException("the cold-start child exited with "
@@ -90,13 +119,13 @@ final class ColdStart {
           if (status >= 200 && status < 300) {
             double millis = (System.nanoTime() - start) / 1e6;
             Files.deleteIfExists(log); // kept only when the run failed: the errors name it
-            return new Run(millis, rssMb(child.pid()));
+            return new Run(millis, cpuMillis(child.pid()), rssMb(child.pid()));
           }
           throw new IllegalStateException("the cold-start child answered " + status + ", see "
               + log);
         } catch (IOException notYetListening) {
           if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("no answer from the cold-start child in 90 s");
+            throw new IllegalStateException("no answer from the cold-start child in 180 s");
           }
           Thread.sleep(5);
         }
@@ -112,8 +141,21 @@ final class ColdStart {
     } catch (IOException ignored) {
       // already gone
     }
-    if (!child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+    // A JDK 25 training run assembles its AOT cache at exit, which takes a while.
+    if (!child.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)) {
       child.destroyForcibly().waitFor();
+    }
+  }
+
+  /** utime + stime of /proc/PID/stat, in milliseconds (Linux's clock tick is 1/100 s). */
+  private static double cpuMillis(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN; // not Linux, or the child is gone
     }
   }
 

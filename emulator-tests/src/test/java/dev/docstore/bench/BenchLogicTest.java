@@ -1,6 +1,7 @@
 package dev.docstore.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,6 +96,34 @@ class BenchLogicTest {
     assertEquals(0, quick.coldRuns());
     assertThrows(IllegalArgumentException.class,
         () -> Bench.Options.parse(new String[] {"--bogus=1"}));
+  }
+
+  @Test
+  void coldStartVariantsAreChosenByNameAndAllRunByDefault() {
+    Bench.Options defaults = Bench.Options.parse(new String[0]);
+    assertFalse(defaults.coldOnly());
+    assertEquals(ColdStartBench.all(), ColdStartBench.select(defaults.coldVariants()));
+    Bench.Options chosen = Bench.Options.parse(
+        new String[] {"--cold-only", "--cold-variants=jdk25_aot,jdk25_c1"});
+    assertTrue(chosen.coldOnly());
+    assertEquals(List.of("jdk25_aot", "jdk25_c1"), ColdStartBench.select(chosen.coldVariants())
+        .stream().map(ColdStartBench.Variant::name).toList());
+    assertThrows(IllegalArgumentException.class,
+        () -> Bench.Options.parse(new String[] {"--cold-variants=jdk25_default,jdk99"}));
+    assertTrue(ColdStartBench.all().stream()
+        .anyMatch(v -> v.name().equals(ColdStartBench.DEPLOYED)), "the deployed form is run");
+  }
+
+  @Test
+  void anArchiveIsWrittenByItsTrainingFlagsAndRequiredByItsRunFlags() {
+    java.nio.file.Path file = java.nio.file.Path.of("/tmp/x");
+    assertEquals(List.of("-XX:AOTCacheOutput=/tmp/x"),
+        ColdStartBench.trainingFlags(ColdStartBench.Archive.AOT, file));
+    assertEquals(List.of("-XX:AOTCache=/tmp/x", "-XX:AOTMode=on"),
+        ColdStartBench.usingFlags(ColdStartBench.Archive.AOT, file));
+    assertEquals(List.of("-XX:SharedArchiveFile=/tmp/x", "-Xshare:on"),
+        ColdStartBench.usingFlags(ColdStartBench.Archive.APPCDS, file));
+    assertEquals(List.of(), ColdStartBench.trainingFlags(ColdStartBench.Archive.NONE, file));
   }
 
   @Test

@@ -89,7 +89,7 @@ class AnalyticsSubscriberTest {
 
   private static long processed(String tenant) {
     return STACK.rows().count("ProcessedEvents", tenant)
-        + STACK.rows().count("DailyApiUsage", tenant);
+        + STACK.rows().count("DailyApiUsageShards", tenant);
   }
 
   @Test
@@ -158,7 +158,7 @@ class AnalyticsSubscriberTest {
     assertEquals(200, send(STACK.eventarcRequest(message)));
     assertEquals(1, STACK.rows().count("ProcessedEvents", t));
     assertEquals(1, STACK.rows().queryLong(
-        "SELECT SUM(Count) FROM DailyApiUsage WHERE TenantId = @t", t));
+        "SELECT SUM(Count) FROM DailyApiUsageShards WHERE TenantId = @t", t));
   }
 
   /**

@@ -12,6 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.cloud.Date;
+import com.google.cloud.spanner.Mutation;
+import com.google.cloud.spanner.Value;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
 import com.google.pubsub.v1.ReceivedMessage;
@@ -20,6 +23,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
 import dev.docstore.local.ProjectFiles;
+import dev.docstore.store.Shards;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -227,6 +231,38 @@ class AnalyticsTest {
       assertEquals(400, refused.status(), query + ": " + refused);
       assertEquals("invalid_request", refused.code());
     }
+  }
+
+  /**
+   * The events of one tenant, day and operation increment the counter of their own shard, not
+   * one shared row; getUsage sums the shards and adds the row the unsharded table holds from
+   * before the shards existed, so each event is counted once, old or new.
+   */
+  @Test
+  void usageSumsTheCounterShardsAndTheCountsFromBeforeThem() {
+    String t = "usage-shards";
+    STACK.rows().client().write(List.of(Mutation.newInsertBuilder("DailyApiUsage")
+        .set("TenantId").to(t).set("Day").to(Date.parseDate("2024-03-01"))
+        .set("Operation").to("createDocument").set("Count").to(5)
+        .set("UpdatedAt").to(Value.COMMIT_TIMESTAMP).build()));
+    int events = 40;
+    for (int i = 0; i < events; i++) {
+      assertTrue(STACK.deliver(PubsubMessage.newBuilder().setMessageId("m-shard-" + i)
+          .setData(ByteString.copyFromUtf8("{\"eventId\":\"" + UUID.randomUUID()
+              + "\",\"type\":\"document.created\",\"tenantId\":\"" + t
+              + "\",\"documentId\":\"" + UUID.randomUUID() + "\",\"version\":1,"
+              + "\"requestId\":\"r-shard\",\"occurredAt\":\"2024-03-01T12:00:00Z\"}"))
+          .build()));
+    }
+    long shardRows = STACK.rows().count("DailyApiUsageShards", t);
+    assertTrue(shardRows > 1 && shardRows <= Shards.COUNT,
+        events + " events on " + shardRows + " counter rows");
+    assertEquals(events, STACK.rows().queryLong(
+        "SELECT SUM(Count) FROM DailyApiUsageShards WHERE TenantId = @t", t));
+    Api.Response r = usageBetween(t, "2024-03-01", "2024-03-01");
+    assertEquals(200, r.status(), r.toString());
+    assertEquals(1, r.json().get("days").size(), r.toString());
+    assertEquals(events + 5, r.json().at("/days/0/count").asLong(), r.toString());
   }
 
   private static Api.Response usageBetween(String tenant, String from, String to) {

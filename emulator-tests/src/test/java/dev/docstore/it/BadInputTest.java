@@ -260,7 +260,7 @@ class BadInputTest {
   @AfterAll
   static void nothingWasStored() {
     assertEquals("Documents=0 DocumentVersions=0 IdempotencyRecords=0 AnalyticsOutbox=0"
-        + " DailyApiUsage=0 ProcessedEvents=0", STACK.rows().census(TENANT));
+        + " DailyApiUsage=0 DailyApiUsageShards=0 ProcessedEvents=0", STACK.rows().census(TENANT));
   }
 
   static void assertProblem(Api.Response response, int status, String code) {

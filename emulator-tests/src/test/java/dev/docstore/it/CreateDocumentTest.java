@@ -246,7 +246,7 @@ class CreateDocumentTest {
     assertEquals(503, failed.status(), failed.toString());
     assertEquals("unavailable", failed.code());
     assertEquals("Documents=0 DocumentVersions=0 IdempotencyRecords=0 AnalyticsOutbox=0"
-        + " DailyApiUsage=0 ProcessedEvents=0", STACK.rows().census(tenant));
+        + " DailyApiUsage=0 DailyApiUsageShards=0 ProcessedEvents=0", STACK.rows().census(tenant));
     assertTrue(STACK.events().drainJson().isEmpty(), "a rolled-back write emits nothing");
 
     Api.Response retried = STACK.api().post(CREATE_DOCUMENT).tenant(tenant).key("atomic-1")

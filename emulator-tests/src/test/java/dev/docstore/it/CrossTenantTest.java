@@ -186,6 +186,6 @@ class CrossTenantTest {
     }
     assertEquals(before, snapshotOfA(), "A's rows and objects are unchanged");
     assertEquals("Documents=0 DocumentVersions=0 IdempotencyRecords=0 AnalyticsOutbox=0"
-        + " DailyApiUsage=0 ProcessedEvents=0", STACK.rows().census(C));
+        + " DailyApiUsage=0 DailyApiUsageShards=0 ProcessedEvents=0", STACK.rows().census(C));
   }
 }

@@ -7,7 +7,7 @@ import com.google.cloud.spanner.Statement;
 /** Direct reads of the test database, to check what was (not) stored. */
 public final class Rows {
   public static final String[] TABLES = {"Documents", "DocumentVersions", "IdempotencyRecords",
-      "AnalyticsOutbox", "DailyApiUsage", "ProcessedEvents"};
+      "AnalyticsOutbox", "DailyApiUsage", "DailyApiUsageShards", "ProcessedEvents"};
   private final DatabaseClient db;
 
   Rows(DatabaseClient db) {

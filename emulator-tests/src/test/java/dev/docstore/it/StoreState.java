@@ -43,7 +43,7 @@ public final class StoreState {
   public final List<Ver> versions = new ArrayList<>();
   public final List<Idem> idempotency = new ArrayList<>();
   public final List<Outbox> outbox = new ArrayList<>();
-  /** DailyApiUsage, read directly. */
+  /** The daily usage counts, read directly: the counter shards summed per day and operation. */
   public final List<Usage> usage = new ArrayList<>();
   /** What getUsage answered, per tenant, over HTTP. */
   public final List<Usage> apiUsage = new ArrayList<>();
@@ -91,7 +91,10 @@ public final class StoreState {
             rs.isNull(4) ? null : rs.getLong(4), rs.getString(5),
             rs.getTimestamp(6).toSqlTimestamp().toInstant(),
             !rs.isNull(7) && rs.getBoolean(7))));
-    query(db, "SELECT TenantId, Day, Operation, Count FROM DailyApiUsage",
+    // The sharded counters summed, plus the unsharded table they replaced (as getUsage reads).
+    query(db, "SELECT TenantId, Day, Operation, SUM(Count) FROM (SELECT TenantId, Day,"
+        + " Operation, Count FROM DailyApiUsageShards UNION ALL SELECT TenantId, Day, Operation,"
+        + " Count FROM DailyApiUsage) GROUP BY TenantId, Day, Operation",
         rs -> s.usage.add(new Usage(rs.getString(0), rs.getDate(1).toString(), rs.getString(2),
             rs.getLong(3))));
     query(db, "SELECT TenantId, EventId FROM ProcessedEvents",

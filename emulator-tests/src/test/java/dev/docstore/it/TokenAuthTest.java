@@ -109,7 +109,7 @@ class TokenAuthTest {
       }
     }
     assertEquals("Documents=0 DocumentVersions=0 IdempotencyRecords=0 AnalyticsOutbox=0"
-        + " DailyApiUsage=0 ProcessedEvents=0", STACK.rows().census(VICTIM));
+        + " DailyApiUsage=0 DailyApiUsageShards=0 ProcessedEvents=0", STACK.rows().census(VICTIM));
     assertEquals(0, STACK.rows().queryLong(
         "SELECT COUNT(*) FROM Documents WHERE Title = @t", "should not exist"));
   }
@@ -130,9 +130,9 @@ class TokenAuthTest {
       assertEquals(401, STACK.api().rawStatus("POST", create, twice, body));
     }
     assertEquals("Documents=0 DocumentVersions=0 IdempotencyRecords=0 AnalyticsOutbox=0"
-        + " DailyApiUsage=0 ProcessedEvents=0", STACK.rows().census(VICTIM));
+        + " DailyApiUsage=0 DailyApiUsageShards=0 ProcessedEvents=0", STACK.rows().census(VICTIM));
     assertEquals("Documents=0 DocumentVersions=0 IdempotencyRecords=0 AnalyticsOutbox=0"
-        + " DailyApiUsage=0 ProcessedEvents=0", STACK.rows().census("other-tenant"));
+        + " DailyApiUsage=0 DailyApiUsageShards=0 ProcessedEvents=0", STACK.rows().census("other-tenant"));
   }
 
   @Test
@@ -141,7 +141,7 @@ class TokenAuthTest {
         .json(Map.of("title", "dev", "content", "x")).send();
     BadInputTest.assertProblem(r, 401, "unauthenticated");
     assertEquals("Documents=0 DocumentVersions=0 IdempotencyRecords=0 AnalyticsOutbox=0"
-        + " DailyApiUsage=0 ProcessedEvents=0", STACK.rows().census(VICTIM));
+        + " DailyApiUsage=0 DailyApiUsageShards=0 ProcessedEvents=0", STACK.rows().census(VICTIM));
   }
 
   @Test

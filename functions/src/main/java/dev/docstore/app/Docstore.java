@@ -18,6 +18,7 @@ import com.google.cloud.functions.HttpResponse;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.cloud.spanner.DatabaseClient;
 import com.google.cloud.spanner.DatabaseId;
+import com.google.cloud.spanner.SessionPoolOptions;
 import com.google.cloud.spanner.Spanner;
 import com.google.cloud.spanner.SpannerOptions;
 import com.google.cloud.storage.Storage;
@@ -333,7 +334,15 @@ public final class Docstore implements AutoCloseable {
   private static SpannerOptions spannerOptions(Config config,
       GrpcInterceptorProvider interceptors) {
     SpannerOptions.Builder builder = SpannerOptions.newBuilder()
-        .setProjectId(config.projectId());
+        .setProjectId(config.projectId())
+        // The client's defaults suit a long-lived server: 4 channels and a pool warmed to 100
+        // sessions, which the first request (the client is built lazily) would pay for in
+        // BatchCreateSessions calls on every channel. An instance serves few requests at a time
+        // (function_concurrency, 1 by default) and runs its transactions on multiplexed
+        // sessions, so one channel (an HTTP/2 connection carries 100 concurrent streams) and
+        // sessions made on demand are all it uses.
+        .setNumChannels(1)
+        .setSessionPoolOption(SessionPoolOptions.newBuilder().setMinSessions(0).build());
     config.spannerEmulatorHost().ifPresent(host ->
         builder.setEmulatorHost(host).setBuiltInMetricsEnabled(false));
     if (interceptors != null) {

@@ -9,6 +9,7 @@ import com.google.cloud.spanner.ResultSet;
 import com.google.cloud.spanner.Statement;
 import com.google.cloud.spanner.Value;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,11 +18,12 @@ import java.util.Set;
  * The analytics outbox. A write buffers its row in its own transaction, so a rolled-back write
  * leaves no row and therefore no event. {@code Pending} is TRUE until the event is published and
  * NULL once the relay has settled it (found it counted, or published it itself), so the
- * NULL_FILTERED index AnalyticsOutboxPending holds only what the relay still has to look at.
+ * NULL_FILTERED index AnalyticsOutboxPendingByShard holds only what the relay still has to look at.
  */
 public final class OutboxStore {
   static final String TABLE = "AnalyticsOutbox";
   private static final String PROCESSED_EVENTS = "ProcessedEvents";
+  private static final String PENDING_INDEX = "AnalyticsOutboxPendingByShard";
 
   private final DatabaseClient db;
 
@@ -78,19 +80,28 @@ public final class OutboxStore {
   }
 
   /**
-   * Unpublished events older than {@code before}, oldest first. The relay is the one reader that
-   * spans tenants: it serves every tenant's outbox, and each row it returns carries its tenant.
+   * Unpublished events older than {@code before}, oldest first, at most {@code limit}. The relay
+   * is the one reader that spans tenants: it serves every tenant's outbox, and each row it
+   * returns carries its tenant. The pending index leads with a shard (so that inserts do not
+   * all land at its newest end): this reads the head of each shard and merges them.
    */
   public List<AnalyticsEvent> pendingBefore(Timestamp before, int limit) {
+    return Shards.firstAcross(shard -> pendingBefore(shard, before, limit),
+        Comparator.comparing(AnalyticsEvent::occurredAt), limit);
+  }
+
+  /** One shard's unpublished events older than {@code before}, oldest first. */
+  private List<AnalyticsEvent> pendingBefore(int shard, Timestamp before, int limit) {
     // "Pending = TRUE" excludes exactly the NULLs the index filters out. The emulator cannot
     // prove that and refuses the null-filtered index without its own hint, which production
     // Spanner ignores.
     Statement statement = Statement.newBuilder(
             "SELECT TenantId, EventId, Type, DocumentId, Version, RequestId, OccurredAt"
-                + " FROM AnalyticsOutbox@{FORCE_INDEX=AnalyticsOutboxPending,"
+                + " FROM AnalyticsOutbox@{FORCE_INDEX=" + PENDING_INDEX + ","
                 + " spanner_emulator.disable_query_null_filtered_index_check=true}"
-                + " WHERE Pending = TRUE AND OccurredAt < @before"
+                + " WHERE Shard = @shard AND Pending = TRUE AND OccurredAt < @before"
                 + " ORDER BY OccurredAt LIMIT @limit")
+        .bind("shard").to(shard)
         .bind("before").to(before)
         .bind("limit").to(limit)
         .build();

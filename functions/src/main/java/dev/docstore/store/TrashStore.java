@@ -10,6 +10,7 @@ import com.google.cloud.spanner.Options;
 import com.google.cloud.spanner.ResultSet;
 import com.google.cloud.spanner.Value;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -22,7 +23,7 @@ import java.util.List;
  */
 public final class TrashStore {
   static final String TOMBSTONES = "PurgedDocuments";
-  private static final String TRASH_INDEX = "DocumentsByTrashedAt";
+  private static final String TRASH_INDEX = "DocumentsByTrashShardAndTrashedAt";
 
   private final DatabaseClient db;
 
@@ -34,22 +35,36 @@ public final class TrashStore {
   public record DocumentKey(String tenantId, String documentId) {}
 
   /**
-   * The documents trashed at or before {@code cutoff}, oldest first, at most {@code limit}. A
-   * key range of the read API on DocumentsByTrashedAt, which holds the trash alone (only a
-   * trashed document has a TrashedAt): the read seeks to the head of the index and stops at the
-   * cutoff, so its cost follows the expired trash it returns, not the young trash behind it. (A
-   * SQL query scans the whole table on the emulator; a key range seeks on both.)
+   * The documents trashed at or before {@code cutoff}, oldest first, at most {@code limit}. The
+   * trash index holds the trash alone (only a trashed document has a TrashedAt) and leads with
+   * a shard, so that trashing does not write at one end of it: this reads the head of each
+   * shard and merges them.
    */
   public List<DocumentKey> trashedUpTo(Timestamp cutoff, int limit) {
-    KeySet expired = KeySet.range(KeyRange.closedClosed(Key.of(), Key.of(cutoff)));
-    List<DocumentKey> keys = new ArrayList<>();
+    return Shards.firstAcross(shard -> trashedUpTo(shard, cutoff, limit),
+        Comparator.comparing(Trashed::trashedAt), limit).stream().map(Trashed::key).toList();
+  }
+
+  private record Trashed(DocumentKey key, Timestamp trashedAt) {}
+
+  /**
+   * One shard's expired trash, oldest first: a key range of the read API, which seeks to the
+   * head of the shard and stops at the cutoff, so its cost follows the expired trash it
+   * returns, not the young trash behind it. (A SQL query scans the whole table on the emulator;
+   * a key range seeks on both.)
+   */
+  private List<Trashed> trashedUpTo(long shard, Timestamp cutoff, int limit) {
+    KeySet expired = KeySet.range(KeyRange.closedClosed(Key.of(shard), Key.of(shard, cutoff)));
+    List<Trashed> trashed = new ArrayList<>();
     try (ResultSet rs = db.singleUse().readUsingIndex(DocumentStore.DOCUMENTS, TRASH_INDEX,
         expired, List.of("TenantId", "DocumentId", "TrashedAt"), Options.limit(limit))) {
       while (rs.next()) {
-        keys.add(new DocumentKey(rs.getString("TenantId"), rs.getString("DocumentId")));
+        trashed.add(new Trashed(
+            new DocumentKey(rs.getString("TenantId"), rs.getString("DocumentId")),
+            rs.getTimestamp("TrashedAt")));
       }
     }
-    return keys;
+    return trashed;
   }
 
   /**

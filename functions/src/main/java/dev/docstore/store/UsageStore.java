@@ -15,10 +15,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * DailyApiUsage, the tenants' daily counts per operation, and ProcessedEvents, the event ids
- * already counted: together they make counting exactly once per eventId.
+ * The tenants' daily counts per operation, and ProcessedEvents, the event ids already counted:
+ * together they make counting exactly once per eventId.
+ *
+ * <p>The counts are sharded counters in DailyApiUsageShards: an event increments the row of its
+ * own shard, so the events of one tenant, day and operation spread over {@link Shards#COUNT}
+ * rows instead of contending for one. A read sums the shards, and adds DailyApiUsage, the one
+ * row per day and operation that held the counts before the shards and is no longer written.
  */
 public final class UsageStore {
+  private static final String SHARDED = "DailyApiUsageShards";
+
   private final DatabaseClient db;
 
   public UsageStore(DatabaseClient db) {
@@ -29,8 +36,12 @@ public final class UsageStore {
 
   public List<DailyCount> usage(String tenantId, Date from, Date to) {
     Statement statement = Statement.newBuilder(
-            "SELECT Day, Operation, Count FROM DailyApiUsage WHERE TenantId = @tenantId"
-                + " AND Day >= @from AND Day <= @to ORDER BY Day, Operation")
+            "SELECT Day, Operation, SUM(Count) AS Count FROM ("
+                + "SELECT Day, Operation, Count FROM DailyApiUsageShards"
+                + " WHERE TenantId = @tenantId AND Day >= @from AND Day <= @to"
+                + " UNION ALL SELECT Day, Operation, Count FROM DailyApiUsage"
+                + " WHERE TenantId = @tenantId AND Day >= @from AND Day <= @to)"
+                + " GROUP BY Day, Operation ORDER BY Day, Operation")
         .bind("tenantId").to(tenantId)
         .bind("from").to(from)
         .bind("to").to(to)
@@ -47,7 +58,8 @@ public final class UsageStore {
 
   /**
    * Counts the event under {@code operation} on its UTC day, unless its id was counted before:
-   * one transaction records the id and increments the counter. True if counted now.
+   * one transaction records the id and increments the counter of the event's shard. True if
+   * counted now.
    */
   public boolean countOnce(AnalyticsEvent event, String operation) {
     String tenantId = event.tenantId();
@@ -55,7 +67,8 @@ public final class UsageStore {
         .atZone(ZoneOffset.UTC).toLocalDate();
     Date day = Date.fromYearMonthDay(utcDay.getYear(), utcDay.getMonthValue(),
         utcDay.getDayOfMonth());
-    Key counter = Key.of(tenantId, day, operation);
+    long shard = Shards.of(event.eventId());
+    Key counter = Key.of(tenantId, day, operation, shard);
     Boolean counted = BoundedTransaction.run(db, Operation.ANALYTICS_SUBSCRIBER.functionName(),
         (tx, attempt) -> {
       // Race window: two deliveries of one event read "absent" together; Spanner aborts one,
@@ -64,7 +77,7 @@ public final class UsageStore {
           List.of("EventId")) != null) {
         return false;
       }
-      Struct row = tx.readRow("DailyApiUsage", counter, List.of("Count"));
+      Struct row = tx.readRow(SHARDED, counter, List.of("Count"));
       long count = row == null ? 0 : row.getLong("Count");
       tx.buffer(List.of(
           Mutation.newInsertBuilder("ProcessedEvents")
@@ -72,10 +85,11 @@ public final class UsageStore {
               .set("EventId").to(event.eventId())
               .set("ProcessedAt").to(Value.COMMIT_TIMESTAMP)
               .build(),
-          Mutation.newInsertOrUpdateBuilder("DailyApiUsage")
+          Mutation.newInsertOrUpdateBuilder(SHARDED)
               .set("TenantId").to(tenantId)
               .set("Day").to(day)
               .set("Operation").to(operation)
+              .set("Shard").to(shard)
               .set("Count").to(count + 1)
               .set("UpdatedAt").to(Value.COMMIT_TIMESTAMP)
               .build()));
