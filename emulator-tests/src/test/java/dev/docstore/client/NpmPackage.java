@@ -49,7 +49,9 @@ final class NpmPackage {
 
   private String run(List<String> command, Map<String, String> env, long timeoutSeconds)
       throws IOException, InterruptedException {
-    Path log = ProjectFiles.newLog("npm-" + command.get(command.size() - 1).replace(':', '-'));
+    // Named for what runs: "npm-ci", "npm-test-flaky", ...
+    String name = command.get(1).equals("run") ? command.get(command.size() - 1) : command.get(1);
+    Path log = ProjectFiles.newLog("npm-" + name.replace(':', '-'));
     ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
