@@ -109,17 +109,7 @@ class CrashNemesisTest {
         up.add(new Nemesis.Window(readyAt, Long.MAX_VALUE));
 
         // Every client retries what it does not know the outcome of, with the same keys.
-        long settleBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        List<Future<Integer>> open = new ArrayList<>();
-        for (HistoryClient client : workload) {
-          open.add(pool.submit(() -> client.settle(settleBy)));
-        }
-        int unsettled = 0;
-        for (Future<Integer> f : open) {
-          unsettled += f.get(120, TimeUnit.SECONDS);
-        }
-        assertEquals(0, unsettled, "keyed requests still without an answer after 90 s of"
-            + " retries; child stderr:\n" + child.stderrTail());
+        Nemesis.settleAll(pool, workload, child);
       } finally {
         stopAt.set(0);
         pool.shutdownNow();
@@ -127,18 +117,8 @@ class CrashNemesisTest {
       }
       long runMillis = (System.nanoTime() - started) / 1_000_000;
 
-      int relayed = Nemesis.relayUntilEmpty(api);
-      Rows rows = new Rows(child.databaseClient());
-      long delivered = Nemesis.awaitEveryEventCounted(rows, Duration.ofSeconds(60));
-
-      StoreState state = StoreState.read(child.databaseClient());
-      Nemesis.readUsage(api, tenants, state);
-      Nemesis.readContent(api, state);
-      state.invariantViolations.addAll(new InvariantChecker(child.databaseClient(),
-          child.contentStore()).violations());
-
-      HistoryChecker.Report report = HistoryChecker.check(history, state,
-          HistoryChecker.Faults.TRANSPORT);
+      Nemesis.Ending ending = Nemesis.finish(api, child, history, tenants, List.of());
+      StoreState state = ending.state();
       List<History.Entry> entries = history.entries();
       Nemesis.Figures figures = Nemesis.figures(entries, up);
       StringBuilder killTimes = new StringBuilder();
@@ -146,16 +126,12 @@ class CrashNemesisTest {
       String summary = String.format("  %d kills (SIGKILL at%s), %d starts; %s; %d events in"
           + " the outbox, %d relayed at the end, %d counted by the child's subscriber;"
           + " %d documents, %d versions, %d read back; run %d ms",
-          kills.size(), killTimes, child.starts(), figures, state.outbox.size(), relayed,
-          delivered, state.documents.size(), state.versions.size(), state.served.size(),
-          runMillis);
+          kills.size(), killTimes, child.starts(), figures, state.outbox.size(),
+          ending.relayed(), ending.delivered(), state.documents.size(), state.versions.size(),
+          state.served.size(), runMillis);
       System.out.println(header + "\n" + summary + "\n  outcomes: "
           + HistoryCheckerTest.outcomes(entries));
-      if (!report.ok()) {
-        String text = report.render(header + "\n" + summary, reproduce);
-        System.out.println(text);
-        throw new AssertionError(text);
-      }
+      ending.assertOk(header + "\n" + summary, reproduce);
       assertTrue(kills.size() >= minKills, summary);
       assertTrue(figures.unknown() > 0, "no request was caught by a kill: " + summary);
       assertTrue(figures.committed() > 0, "nothing committed: " + summary);

@@ -9,13 +9,17 @@ import dev.docstore.input.Sha256;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
- * What the runs against a {@link ChildStack} share (the crash nemesis, the soak): their seeded
- * properties, the end of a run (relay, deliveries, usage and content read back over HTTP) and the
- * figures they print.
+ * What the runs against a {@link ChildStack} share (the crash and network nemeses, the soak):
+ * their seeded properties, the end of a run (settling open keys, relay, deliveries, usage and
+ * content read back over HTTP, the checks) and the figures they print.
  */
 final class Nemesis {
   private Nemesis() {}
@@ -36,6 +40,62 @@ final class Nemesis {
           + replayed + " replayed, " + unavailable + " 503), " + unknown + " without a response,"
           + " slowest answer " + maxAnsweredMillis + " ms";
     }
+  }
+
+  /** How a run ended: what the store holds, the checker's report, and the last deliveries. */
+  record Ending(StoreState state, HistoryChecker.Report report, int relayed, long delivered) {
+    /** Throws the checker's readable report, after printing it, unless it found nothing. */
+    void assertOk(String headerAndSummary, String reproduce) {
+      if (!report.ok()) {
+        String text = report.render(headerAndSummary, reproduce);
+        System.out.println(text);
+        throw new AssertionError(text);
+      }
+    }
+  }
+
+  /**
+   * Every client retries what it does not know the outcome of (no answer, or a 503), with the
+   * same keys, for at most 90 s; fails unless every key is settled by then.
+   */
+  static void settleAll(ExecutorService pool, List<HistoryClient> workload, ChildStack child)
+      throws Exception {
+    long settleBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    List<Future<Integer>> open = new ArrayList<>();
+    for (HistoryClient client : workload) {
+      open.add(pool.submit(() -> client.settle(settleBy)));
+    }
+    int unsettled = 0;
+    for (Future<Integer> f : open) {
+      unsettled += f.get(120, TimeUnit.SECONDS);
+    }
+    if (unsettled != 0) {
+      throw new AssertionError(unsettled + " keyed requests still unsettled after 90 s of"
+          + " retries; child stderr:\n" + child.stderrTail());
+    }
+  }
+
+  /**
+   * The end of a run on a healthy stack: the relay until empty, the child's subscriber counting
+   * every event, the store read back (without the tenants the history does not record) with
+   * usage and content over HTTP, the invariants, and the history checked against it all.
+   */
+  static Ending finish(Api api, ChildStack child, History history, List<String> tenants,
+      List<String> unrecorded) throws InterruptedException {
+    int relayed = relayUntilEmpty(api);
+    long delivered = awaitEveryEventCounted(new Rows(child.databaseClient()),
+        Duration.ofSeconds(60));
+    StoreState state = StoreState.read(child.databaseClient());
+    for (String tenant : unrecorded) {
+      state = state.without(tenant);
+    }
+    readUsage(api, tenants, state);
+    readContent(api, state);
+    state.invariantViolations.addAll(new InvariantChecker(child.databaseClient(),
+        child.contentStore()).violations());
+    HistoryChecker.Report report = HistoryChecker.check(history, state,
+        HistoryChecker.Faults.TRANSPORT);
+    return new Ending(state, report, relayed, delivered);
   }
 
   static long seed(String property) {

@@ -1,5 +1,6 @@
 package dev.docstore.it;
 
+import com.google.rpc.RetryInfo;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -10,6 +11,7 @@ import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,10 @@ import java.util.concurrent.TimeUnit;
  * (the request's gRPC context deadline, or the call's own), the call ends DEADLINE_EXCEEDED at
  * that deadline, as gRPC ends a call whose answer has not arrived: so a held commit is one whose
  * outcome the client cannot learn.
+ *
+ * <p>Or aborted commits ({@link #abortCommits}): every Commit is answered ABORTED, with a retry
+ * delay in its RetryInfo trailer as Spanner sends one, without reaching the server, so the
+ * transaction keeps retrying and nothing commits.
  */
 final class SpannerLatency implements ClientInterceptor {
   private static final ScheduledExecutorService TIMER =
@@ -36,20 +42,34 @@ final class SpannerLatency implements ClientInterceptor {
 
   private record Hold(Set<String> methods, long millis) {}
 
+  private static final Metadata.Key<RetryInfo> RETRY_INFO =
+      ProtoUtils.keyForProto(RetryInfo.getDefaultInstance());
+
   private volatile Hold hold;
+  private volatile Duration abortRetryDelay;
 
   /** Holds the answers of {@code methods} (bare gRPC method names) for {@code delay}. */
   void hold(Duration delay, String... methods) {
     hold = new Hold(Set.of(methods), delay.toMillis());
   }
 
+  /** Answers every Commit ABORTED, asking the client to wait {@code retryDelay} before retrying. */
+  void abortCommits(Duration retryDelay) {
+    abortRetryDelay = retryDelay;
+  }
+
   void clear() {
     hold = null;
+    abortRetryDelay = null;
   }
 
   @Override
   public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method,
       CallOptions options, Channel next) {
+    Duration abortDelay = abortRetryDelay;
+    if (abortDelay != null && method.getBareMethodName().equals("Commit")) {
+      return aborted(abortDelay);
+    }
     Hold current = hold;
     ClientCall<Q, R> call = next.newCall(method, options);
     if (current == null || !current.methods().contains(method.getBareMethodName())) {
@@ -61,6 +81,32 @@ final class SpannerLatency implements ClientInterceptor {
       public void start(Listener<R> listener, Metadata headers) {
         super.start(new HeldListener<>(listener, current.millis(), deadline), headers);
       }
+    };
+  }
+
+  private static <Q, R> ClientCall<Q, R> aborted(Duration retryDelay) {
+    Metadata trailers = new Metadata();
+    trailers.put(RETRY_INFO, RetryInfo.newBuilder().setRetryDelay(
+        com.google.protobuf.Duration.newBuilder().setSeconds(retryDelay.toSeconds())
+            .setNanos(retryDelay.toNanosPart())).build());
+    return new ClientCall<>() {
+      @Override
+      public void start(Listener<R> listener, Metadata headers) {
+        TIMER.execute(() -> listener.onClose(
+            Status.ABORTED.withDescription("aborted by the test"), trailers));
+      }
+
+      @Override
+      public void request(int numMessages) {}
+
+      @Override
+      public void cancel(String message, Throwable cause) {}
+
+      @Override
+      public void halfClose() {}
+
+      @Override
+      public void sendMessage(Q message) {}
     };
   }
 

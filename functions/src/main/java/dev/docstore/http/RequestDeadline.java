@@ -9,10 +9,10 @@ import java.util.function.Supplier;
 
 /**
  * REQUEST_DEADLINE on one request or invocation, as a gRPC {@link Context} deadline around it.
- * Every gRPC call started inside (each Spanner read, statement, commit, and the transaction
- * runner's ABORTED retry loop, which checks the context before each attempt) is bounded by it
+ * Every gRPC call started inside (each Spanner read, statement and commit) is bounded by it
  * through the clients' own mechanism: a call still running at the deadline is cancelled with
- * DEADLINE_EXCEEDED, and one started after it fails at once. Nothing abandons the thread: the
+ * DEADLINE_EXCEEDED, and one started after it fails at once; the pauses between ABORTED attempts
+ * end at it too (store/BoundedTransaction). Nothing abandons the thread: the
  * request ends on its own thread with the failure, which answers 503 {@code unavailable}.
  * Callers outside gRPC (the Storage calls, the wait on a publish) read what is left of it from
  * {@code Context.current().getDeadline()}.

@@ -8,6 +8,7 @@ import com.google.cloud.spanner.ResultSet;
 import com.google.cloud.spanner.Statement;
 import com.google.cloud.spanner.Struct;
 import com.google.cloud.spanner.Value;
+import dev.docstore.api.Operation;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -55,7 +56,8 @@ public final class UsageStore {
     Date day = Date.fromYearMonthDay(utcDay.getYear(), utcDay.getMonthValue(),
         utcDay.getDayOfMonth());
     Key counter = Key.of(tenantId, day, operation);
-    Boolean counted = db.readWriteTransaction().run(tx -> {
+    Boolean counted = BoundedTransaction.run(db, Operation.ANALYTICS_SUBSCRIBER.functionName(),
+        (tx, attempt) -> {
       // Race window: two deliveries of one event read "absent" together; Spanner aborts one,
       // and its retry reads the other's ProcessedEvents row and stops here.
       if (tx.readRow("ProcessedEvents", Key.of(tenantId, event.eventId()),
@@ -78,7 +80,7 @@ public final class UsageStore {
               .set("UpdatedAt").to(Value.COMMIT_TIMESTAMP)
               .build()));
       return true;
-    });
+    }).result();
     return Boolean.TRUE.equals(counted);
   }
 }

@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.Timestamp;
 import com.google.cloud.spanner.DatabaseClient;
 import com.google.cloud.spanner.Mutation;
-import com.google.cloud.spanner.Options;
 import com.google.cloud.spanner.Struct;
 import com.google.cloud.spanner.TransactionContext;
-import com.google.cloud.spanner.TransactionRunner;
 import dev.docstore.api.Operation;
 import dev.docstore.api.Step;
 import dev.docstore.failpoints.Failpoints;
@@ -18,6 +16,7 @@ import dev.docstore.logging.WriteLog;
 import dev.docstore.outbox.OutboxDelivery;
 import dev.docstore.outbox.OutboxDelivery.Delivery;
 import dev.docstore.store.AnalyticsEvent;
+import dev.docstore.store.BoundedTransaction;
 import dev.docstore.store.FusedRead;
 import dev.docstore.store.IdempotencyRecord;
 import dev.docstore.store.IdempotencyStore;
@@ -30,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one shape of every write (docs/CONTRACT.md, "Transaction shape of a write"):
@@ -76,22 +74,22 @@ public final class WriteShape {
 
     log.begin();
     Attempt outcome;
-    TransactionRunner runner;
+    Timestamp commitTimestamp;
     try {
       Optional<WriteResult> early = replayBeforeEffects(request, flow, log);
       if (early.isPresent()) {
         return early.get();
       }
-      runner = db.readWriteTransaction(Options.tag(op.functionName()));
       flow.beforeTransaction(log);
-      AtomicInteger attempts = new AtomicInteger();
-      outcome = runner.run(tx -> {
-        int attempt = attempts.incrementAndGet();
-        if (attempt > 1) {
-          log.retry(attempt);
-        }
-        return attempt(tx, request, flow, eventId);
-      });
+      BoundedTransaction.Committed<Attempt> committed =
+          BoundedTransaction.run(db, op.functionName(), (tx, attempt) -> {
+            if (attempt > 1) {
+              log.retry(attempt);
+            }
+            return attempt(tx, request, flow, eventId);
+          });
+      outcome = committed.result();
+      commitTimestamp = committed.commitTimestamp();
     } catch (RuntimeException e) {
       Failure failure = Failure.of(e);
       log.rollback(failure.code());
@@ -101,7 +99,6 @@ public final class WriteShape {
       throw e;
     }
 
-    Timestamp commitTimestamp = runner.getCommitTimestamp();
     if (outcome.replayed()) {
       outcome.resourceId().ifPresent(log::documentId);
       log.commit(commitTimestamp.toString(), "replay");
