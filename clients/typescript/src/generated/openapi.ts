@@ -326,7 +326,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Republish outbox events whose post-commit publish did not happen.
+         * Settle the outbox; republish events the subscriber has not counted.
          * @description Run by Cloud Scheduler every minute and callable locally (the local stack also runs it every 30 s). Deployed without public access: only IAM lets Cloud Scheduler's service account in, with a Google-signed OIDC token checked before the function runs. It carries no tenant credentials and takes no body.
          */
         post: operations["publishOutbox"];
@@ -518,12 +518,14 @@ export interface components {
             }[];
         };
         PublishOutboxResult: {
-            /** @description Pending events this run sent to Pub/Sub, whether or not their mark then succeeded (`unmarked` counts those whose mark failed). */
+            /** @description Pending events this run sent to Pub/Sub because the subscriber had not counted them, whether or not their mark then succeeded. */
             published: number;
             /** @description Pending events whose publish failed again; a later run retries them. */
             failed: number;
-            /** @description Events among `published` whose mark failed: their rows stay pending, so a later run may publish them again (the subscriber counts each event once). At most `published`. */
+            /** @description Events this run published or found counted whose mark failed: their rows stay pending, so a later run settles them again (the subscriber counts each event once). At most `published` + `alreadyCounted`. */
             unmarked: number;
+            /** @description Pending events the subscriber had already counted (their ProcessedEvents row exists): marked without being published again. */
+            alreadyCounted: number;
         };
         PurgeTrashResult: {
             /** @description Documents trashed longer than `TRASH_RETENTION` that this run removed for good: their rows and versions, then their objects. */
@@ -1687,7 +1689,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description How many pending events this run published, how many failed again, and how many of the published ones could not be marked. */
+            /** @description How many pending events this run published, how many failed again, how many could not be marked, and how many it found already counted and marked without publishing. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
