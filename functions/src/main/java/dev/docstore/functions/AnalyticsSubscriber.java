@@ -5,7 +5,7 @@ import dev.docstore.app.Docstore;
 import io.cloudevents.CloudEvent;
 
 /**
- * The Pub/Sub {@code messagePublished} CloudEvent from Eventarc → DailyApiUsage, once per
+ * The Pub/Sub {@code messagePublished} CloudEvent from Eventarc → DailyApiUsageShards, once per
  * eventId. Private: only Eventarc's service account may invoke it.
  */
 public final class AnalyticsSubscriber implements CloudEventsFunction {

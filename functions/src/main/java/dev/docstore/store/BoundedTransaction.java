@@ -6,7 +6,6 @@ import com.google.cloud.spanner.DatabaseClient;
 import com.google.cloud.spanner.Options;
 import com.google.cloud.spanner.TransactionContext;
 import com.google.cloud.spanner.TransactionManager;
-import com.google.cloud.spanner.TransactionManager.TransactionState;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import java.util.concurrent.ThreadLocalRandom;
@@ -56,12 +55,13 @@ public final class BoundedTransaction {
           return new Committed<>(result, manager.getCommitTimestamp());
         } catch (AbortedException aborted) {
           pause(aborted, attempt);
-          if (manager.getState() == TransactionState.ABORTED) {
-            // Spanner aborted the attempt: the retry keeps the session and, on Spanner, the
-            // aborted transaction's lock priority.
+          try {
+            // Spanner aborted the attempt (its commit or one of its reads): the retry keeps the
+            // session and, on Spanner, the aborted transaction's lock priority.
             tx = manager.resetForRetry();
-          } else {
-            // The attempt raised ABORTED itself (a failpoint) with its transaction still open.
+          } catch (IllegalStateException notAbortedBySpanner) {
+            // The attempt raised ABORTED itself (a failpoint) with its transaction still open,
+            // which the manager cannot reset: a fresh transaction takes its place.
             manager.close();
             manager = db.transactionManager(Options.tag(tag));
             tx = manager.begin();

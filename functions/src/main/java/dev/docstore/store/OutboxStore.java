@@ -7,6 +7,7 @@ import com.google.cloud.spanner.KeySet;
 import com.google.cloud.spanner.Mutation;
 import com.google.cloud.spanner.ResultSet;
 import com.google.cloud.spanner.Statement;
+import com.google.cloud.spanner.Struct;
 import com.google.cloud.spanner.Value;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,13 +48,22 @@ public final class OutboxStore {
 
   /** One blind write: the row's key names the tenant. */
   public void markPublished(String tenantId, String eventId) {
-    db.writeAtLeastOnce(List.of(
-        Mutation.newUpdateBuilder(TABLE)
-            .set("TenantId").to(tenantId)
-            .set("EventId").to(eventId)
-            .set("Pending").to((Boolean) null)
-            .set("PublishedAt").to(Value.COMMIT_TIMESTAMP)
-            .build()));
+    db.writeAtLeastOnce(List.of(settled(tenantId, eventId)));
+  }
+
+  /** Takes the row out of the pending index: its event is out, and counted or about to be. */
+  static Mutation settled(String tenantId, String eventId) {
+    return Mutation.newUpdateBuilder(TABLE)
+        .set("TenantId").to(tenantId)
+        .set("EventId").to(eventId)
+        .set("Pending").to((Boolean) null)
+        .set("PublishedAt").to(Value.COMMIT_TIMESTAMP)
+        .build();
+  }
+
+  /** Whether {@code pending} (a row read with its Pending column) still waits to be settled. */
+  static boolean stillPending(Struct pending) {
+    return pending != null && !pending.isNull("Pending");
   }
 
   /**

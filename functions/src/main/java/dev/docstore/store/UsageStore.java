@@ -58,8 +58,8 @@ public final class UsageStore {
 
   /**
    * Counts the event under {@code operation} on its UTC day, unless its id was counted before:
-   * one transaction records the id and increments the counter of the event's shard. True if
-   * counted now.
+   * one transaction records the id, increments the counter of the event's shard and settles the
+   * event's outbox row. True if counted now.
    */
   public boolean countOnce(AnalyticsEvent event, String operation) {
     String tenantId = event.tenantId();
@@ -79,6 +79,15 @@ public final class UsageStore {
       }
       Struct row = tx.readRow(SHARDED, counter, List.of("Count"));
       long count = row == null ? 0 : row.getLong("Count");
+      // The count settles the event's outbox row in the same transaction, so no write and no
+      // relay run has to mark it: a row leaves the pending index exactly when its event is
+      // counted. A row already settled (by the relay) or gone (past its deletion policy, for a
+      // very late redelivery) is left alone; an update of a missing row would fail the commit.
+      Key outboxRow = Key.of(tenantId, event.eventId());
+      if (OutboxStore.stillPending(tx.readRow(OutboxStore.TABLE, outboxRow,
+          List.of("Pending")))) {
+        tx.buffer(OutboxStore.settled(tenantId, event.eventId()));
+      }
       tx.buffer(List.of(
           Mutation.newInsertBuilder("ProcessedEvents")
               .set("TenantId").to(tenantId)
