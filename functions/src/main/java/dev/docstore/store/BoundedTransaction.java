@@ -59,12 +59,14 @@ public final class BoundedTransaction {
             // Spanner aborted the attempt (its commit or one of its reads): the retry keeps the
             // session and, on Spanner, the aborted transaction's lock priority.
             tx = manager.resetForRetry();
-          } catch (IllegalStateException notAbortedBySpanner) {
-            // The attempt raised ABORTED itself (a failpoint) with its transaction still open,
-            // which the manager cannot reset: a fresh transaction takes its place.
+          } catch (IllegalStateException notResettable) {
+            // The manager resets only an attempt whose commit Spanner aborted; an abort in a
+            // read, or one the attempt raised itself (a failpoint), leaves it open. A fresh
+            // transaction takes its place, begun as the retry of the aborted one, so that on
+            // Spanner it keeps the aborted transaction's priority.
             manager.close();
             manager = db.transactionManager(Options.tag(tag));
-            tx = manager.begin();
+            tx = manager.begin(aborted);
           }
         } catch (RuntimeException e) {
           throw e;
@@ -79,8 +81,10 @@ public final class BoundedTransaction {
 
   /** Sleeps the attempt's backoff, but never past the current gRPC context's deadline. */
   private static void pause(AbortedException aborted, int attempt) {
+    // The server's delay when it sends one (-1 when not), even 0: the emulator asks for an
+    // immediate retry, and a backoff of its own would only let the other writers win again.
     long millis = aborted.getRetryDelayInMillis();
-    if (millis <= 0) {
+    if (millis < 0) {
       double ceiling = Math.min(MAX_PAUSE_MILLIS,
           INITIAL_PAUSE_MILLIS * Math.pow(MULTIPLIER, attempt - 1));
       millis = ThreadLocalRandom.current().nextLong((long) ceiling + 1);
