@@ -140,20 +140,12 @@ public final class Failpoints {
    * (an unknown outcome) from the slow step this stands for.
    */
   private static void sleep(long millis) {
-    Deadline deadline = Context.current().getDeadline();
-    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    Deadline wanted = Deadline.after(millis, TimeUnit.MILLISECONDS);
+    Deadline request = Context.current().getDeadline();
+    Deadline end = request == null ? wanted : request.minimum(wanted);
     try {
-      while (true) {
-        long left = until - System.nanoTime();
-        if (deadline != null && deadline.timeRemaining(TimeUnit.NANOSECONDS) < left) {
-          if (deadline.isExpired()) {
-            return;
-          }
-          left = deadline.timeRemaining(TimeUnit.NANOSECONDS) + 1;
-        } else if (left <= 0) {
-          return;
-        }
-        TimeUnit.NANOSECONDS.sleep(left);
+      while (!end.isExpired()) {
+        TimeUnit.NANOSECONDS.sleep(end.timeRemaining(TimeUnit.NANOSECONDS) + 1);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
