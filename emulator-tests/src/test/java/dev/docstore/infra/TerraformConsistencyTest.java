@@ -415,6 +415,160 @@ class TerraformConsistencyTest {
     return node == null ? "" : node.isTextual() ? node.asText() : node.toString();
   }
 
+  // --- f. Cloud Scheduler runs the private functions, each as an account of its own ----------
+
+  static final String SCHEDULER_JOB_TYPE = "google_cloud_scheduler_job";
+  static final String INVOKER_ROLE = "roles/run.invoker";
+  static final Pattern FUNCTION_URI = Pattern.compile("^\\$\\{\\s*" + FUNCTION_TYPE
+      + "\\.(\\w+)\\[\\s*\"([^\"]+)\"\\s*]\\.service_config\\[0]\\.uri\\s*}$");
+  static final Pattern ACCOUNT_EMAIL =
+      Pattern.compile("^\\$\\{\\s*google_service_account\\.(\\w+)\\.email\\s*}$");
+  /** A member naming a service account of the module, either way Terraform can write it. */
+  static final Pattern ACCOUNT_MEMBER = Pattern.compile("^(?:\\$\\{\\s*google_service_account"
+      + "\\.(\\w+)\\.member\\s*}|serviceAccount:\\$\\{\\s*google_service_account\\.(\\w+)"
+      + "\\.email\\s*})$");
+  static final Pattern VARIABLE = Pattern.compile("^\\$\\{\\s*var\\.(\\w+)\\s*}$");
+  /** A cron minute and hour that each name one value: once a day. */
+  static final Pattern DAILY = Pattern.compile("^\\d{1,2} \\d{1,2} \\* \\* \\*$");
+  static final Pattern EVERY_MINUTE = Pattern.compile("^(\\*|\\*/1) \\* \\* \\* \\*$");
+
+  @Test
+  void schedulerRunsEachPrivateFunctionAsAnAccountThatAloneMayInvokeIt() {
+    List<String> problems = new ArrayList<>();
+    Map<String, Pattern> cadences = new TreeMap<>(Map.of(
+        "publishOutbox", EVERY_MINUTE, "purgeTrash", DAILY));
+    Map<String, String> accounts = new TreeMap<>();
+    for (Map.Entry<String, Pattern> cadence : cadences.entrySet()) {
+      String function = cadence.getKey();
+      List<Block> jobs = terraform.resourcesOfType(SCHEDULER_JOB_TYPE).stream()
+          .filter(job -> function.equals(functionOfUri(TerraformModel.attribute(job.body(),
+              "http_target", "uri")))).toList();
+      if (jobs.size() != 1 || !Path.of(jobs.get(0).file()).endsWith("scheduler.tf")) {
+        problems.add(function + " has " + jobs.stream().map(Block::address).toList()
+            + " as its Cloud Scheduler jobs, not exactly one in scheduler.tf");
+        continue;
+      }
+      Block job = jobs.get(0);
+      String schedule = resolved(job.body().get("schedule")).strip().replaceAll("\\s+", " ");
+      if (!cadence.getValue().matcher(schedule).matches()) {
+        problems.add(job.address() + " runs on `" + schedule + "`, not "
+            + (cadence.getValue() == DAILY ? "daily" : "every minute"));
+      }
+      String method = text(TerraformModel.attribute(job.body(), "http_target", "http_method"));
+      if (!method.isEmpty() && !method.equals("POST")) {
+        problems.add(job.address() + " sends " + method + "; " + function + " takes POST");
+      }
+      JsonNode oidc = TerraformModel.attribute(job.body(), "http_target", "oidc_token");
+      Matcher account = ACCOUNT_EMAIL.matcher(text(TerraformModel.attribute(oidc,
+          "service_account_email")));
+      if (oidc == null || !account.matches()) {
+        problems.add(job.address() + " sends no OIDC token of a google_service_account of the"
+            + " module: " + oidc);
+        continue;
+      }
+      JsonNode audience = TerraformModel.attribute(oidc, "audience");
+      if (audience != null && !function.equals(functionOfUri(audience))) {
+        problems.add(job.address() + "'s token is for `" + text(audience) + "`, not "
+            + function + "'s URL, the audience its service checks");
+      }
+      accounts.put(function, account.group(1));
+    }
+    Set<String> distinct = new TreeSet<>(accounts.values());
+    if (distinct.size() != accounts.size()) {
+      problems.add("the scheduler jobs share a service account " + accounts + ": a token of"
+          + " one job would reach the other's function");
+    }
+    String trigger = eventTriggerAccount("analyticsSubscriber");
+    if (trigger == null) {
+      problems.add("analyticsSubscriber's event_trigger names no google_service_account");
+    } else {
+      accounts.put("analyticsSubscriber", trigger);
+    }
+    Set<String> functionAccounts = functionAccounts();
+    Map<String, List<Grant>> grants = grantsByFunction();
+    accounts.forEach((function, sa) -> {
+      if (terraform.resourcesOfType("google_service_account").stream()
+          .noneMatch(b -> b.name().equals(sa))) {
+        problems.add(function + "'s caller google_service_account." + sa + " is not defined");
+      }
+      if (functionAccounts.contains(sa)) {
+        problems.add(function + " is called as google_service_account." + sa + ", which the"
+            + " functions also build or run as");
+      }
+      List<Grant> onFunction = grants.getOrDefault(function, List.of());
+      List<String> expected = List.of(INVOKER_ROLE + " " + sa);
+      List<String> actual = onFunction.stream()
+          .map(g -> g.role() + " " + accountOfMember(g.member())).toList();
+      if (!actual.equals(expected)) {
+        problems.add(function + " grants " + actual + ", not only " + expected);
+      }
+      grants.forEach((elsewhere, list) -> list.stream()
+          .filter(g -> !elsewhere.equals(function) && sa.equals(accountOfMember(g.member())))
+          .forEach(g -> problems.add(g.address() + " lets " + function + "'s caller " + sa
+              + " reach " + elsewhere + " too")));
+    });
+    terraform.resources.stream()
+        .filter(b -> b.type().matches("google_project_iam_(member|binding)"))
+        .filter(b -> Set.of(INVOKER_ROLE, "roles/cloudfunctions.invoker")
+            .contains(text(b.body().get("role"))))
+        .forEach(b -> problems.add(b.address() + " grants an invoker role on the whole"
+            + " project: every function"));
+    if (!problems.isEmpty()) {
+      fail("Cloud Scheduler and Eventarc do not each reach only their function:\n  "
+          + String.join("\n  ", problems));
+    }
+  }
+
+  /** The name of the function whose URL the expression is, or null. */
+  private static String functionOfUri(JsonNode uri) {
+    Matcher m = FUNCTION_URI.matcher(text(uri).strip());
+    if (!m.matches()) {
+      return null;
+    }
+    String address = FUNCTION_TYPE + "." + m.group(1) + "[\"" + m.group(2) + "\"]";
+    return deployed.values().stream().filter(fn -> fn.address().equals(address))
+        .map(DeployedFunction::name).findFirst().orElse(null);
+  }
+
+  /** A literal as it is, a variable's reference as its default. */
+  private static String resolved(JsonNode value) {
+    Matcher m = VARIABLE.matcher(text(value).strip());
+    if (!m.matches()) {
+      return text(value);
+    }
+    JsonNode fallback = terraform.variableDefaults.get(m.group(1));
+    return fallback == null ? "" : fallback.asText();
+  }
+
+  /** The account a member names, or the member as written when it names none of the module's. */
+  private static String accountOfMember(String member) {
+    Matcher m = ACCOUNT_MEMBER.matcher(member.strip());
+    return !m.matches() ? member : m.group(1) != null ? m.group(1) : m.group(2);
+  }
+
+  /** The account the function's Eventarc trigger pushes as, or null. */
+  private static String eventTriggerAccount(String function) {
+    Block block = terraform.resourcesOfType(FUNCTION_TYPE).get(0);
+    JsonNode content = TerraformModel.attribute(block.body(), "dynamic", "event_trigger",
+        "content");
+    Matcher m = ACCOUNT_EMAIL.matcher(text(TerraformModel.attribute(content,
+        "service_account_email")).strip());
+    return deployed.get(function) != null && deployed.get(function).eventTriggered()
+        && m.matches() ? m.group(1) : null;
+  }
+
+  /** The accounts the functions are built and run as. */
+  private static Set<String> functionAccounts() {
+    Block block = terraform.resourcesOfType(FUNCTION_TYPE).get(0);
+    Matcher m = Pattern.compile("google_service_account\\.(\\w+)\\.")
+        .matcher(text(block.body().get("build_config")) + text(block.body().get("service_config")));
+    Set<String> accounts = new TreeSet<>();
+    while (m.find()) {
+      accounts.add(m.group(1));
+    }
+    return accounts;
+  }
+
   // --- helpers -------------------------------------------------------------------------------
 
   /** The variable names Config.fromEnv reads: get(env, "NAME") and parse...(env, "NAME". */
@@ -432,6 +586,23 @@ class TerraformConsistencyTest {
 
   /** Names of the functions some invoker binding opens to allUsers or allAuthenticatedUsers. */
   static Set<String> functionsInvocableByEveryone() {
+    Set<String> open = new TreeSet<>();
+    grantsByFunction().forEach((name, grants) -> {
+      if (grants.stream().anyMatch(g -> PUBLIC_MEMBERS.contains(g.member()))) {
+        open.add(name);
+      }
+    });
+    return open;
+  }
+
+  /** One member a binding on a function's service grants a role to. */
+  record Grant(String address, String role, String member) {}
+
+  /**
+   * Every grant of every IAM binding on a function's service, by the function's name. A binding
+   * whose target is no function is a failure: every service here is one.
+   */
+  static Map<String, List<Grant>> grantsByFunction() {
     Map<String, String> nameByAddress = new LinkedHashMap<>();
     for (Block block : terraform.resourcesOfType(FUNCTION_TYPE)) {
       for (Instance fn : terraform.instances(block)) {
@@ -439,7 +610,7 @@ class TerraformConsistencyTest {
             terraform.evaluate(block.body().get("name"), fn, fn.address()).asText());
       }
     }
-    Set<String> open = new TreeSet<>();
+    Map<String, List<Grant>> grants = new TreeMap<>();
     for (Block block : terraform.resources) {
       if (!INVOKER_BINDING.matcher(block.type()).matches()) {
         continue;
@@ -454,13 +625,10 @@ class TerraformConsistencyTest {
         if (memberList != null) {
           memberList.forEach(m -> members.add(m.asText()));
         }
-        if (members.stream().noneMatch(PUBLIC_MEMBERS::contains)) {
-          continue;
-        }
         String target = targetOf(block.body());
         Matcher ref = target == null ? null : FUNCTION_REFERENCE.matcher(target);
         if (ref == null || !ref.find()) {
-          fail(binding.address() + " opens " + target + " to " + members
+          fail(binding.address() + " grants " + target + " to " + members
               + ", which is not a reference to one of the " + FUNCTION_TYPE + " resources");
         }
         String key = ref.group(2) != null ? binding.key() : ref.group(3);
@@ -469,10 +637,12 @@ class TerraformConsistencyTest {
         if (name == null) {
           fail(binding.address() + " targets " + address + ", which Terraform does not define");
         }
-        open.add(name);
+        String role = text(block.body().get("role"));
+        members.forEach(m -> grants.computeIfAbsent(name, k -> new ArrayList<>())
+            .add(new Grant(binding.address(), role, m)));
       }
     }
-    return open;
+    return grants;
   }
 
   /**

@@ -62,6 +62,8 @@ final class TerraformModel {
 
   final List<Block> resources = new ArrayList<>();
   final Map<String, JsonNode> locals = new LinkedHashMap<>();
+  /** Each input variable's default value; a variable without one is absent. */
+  final Map<String, JsonNode> variableDefaults = new LinkedHashMap<>();
 
   /** @param parsed hcl2json output: one field per file. */
   TerraformModel(JsonNode parsed) {
@@ -70,6 +72,12 @@ final class TerraformModel {
       for (JsonNode localsBlock : file.getValue().path("locals")) {
         localsBlock.fields().forEachRemaining(e -> locals.put(e.getKey(), e.getValue()));
       }
+      file.getValue().path("variable").fields().forEachRemaining(variable -> {
+        JsonNode value = variable.getValue().path(0).get("default");
+        if (value != null) {
+          variableDefaults.put(variable.getKey(), value);
+        }
+      });
       file.getValue().path("resource").fields().forEachRemaining(type ->
           type.getValue().fields().forEachRemaining(named -> {
             for (JsonNode body : named.getValue()) {

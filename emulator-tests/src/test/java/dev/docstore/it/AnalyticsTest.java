@@ -2,10 +2,13 @@ package dev.docstore.it;
 
 import static dev.docstore.api.Operation.CREATE_DOCUMENT;
 import static dev.docstore.api.Operation.CREATE_DOCUMENT_VERSION;
+import static dev.docstore.api.Operation.DELETE_DOCUMENT;
 import static dev.docstore.api.Operation.DELETE_DOCUMENT_VERSION;
 import static dev.docstore.api.Operation.GET_USAGE;
+import static dev.docstore.api.Operation.RESTORE_DOCUMENT;
 import static dev.docstore.api.Operation.RESTORE_DOCUMENT_VERSION;
 import static dev.docstore.api.Operation.SET_ACTIVE_VERSION;
+import static dev.docstore.api.Operation.UPDATE_DOCUMENT;
 import static dev.docstore.api.Step.AFTER_COMMIT_BEFORE_PUBLISH;
 import static dev.docstore.api.Step.BEFORE_COMMIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -112,6 +115,22 @@ class AnalyticsTest {
     STACK.local().docstore().failpoints().set(SET_ACTIVE_VERSION.failpoint(BEFORE_COMMIT), "1*error");
     assertEquals(503, STACK.api().post(SET_ACTIVE_VERSION).tenant(t)
         .json(Map.of("documentId", id, "version", 2)).send().status());
+    Map<String, Object> rename = Map.of("documentId", id, "title", "renamed");
+    assertEquals(200, STACK.api().post(UPDATE_DOCUMENT).tenant(t).key("emit-rename")
+        .json(rename).send().status());
+    assertTrue(STACK.api().post(UPDATE_DOCUMENT).tenant(t).key("emit-rename").json(rename).send()
+        .replayed());
+    Map<String, Object> onDocument = Map.of("documentId", id);
+    assertEquals(200, STACK.api().post(DELETE_DOCUMENT).tenant(t).json(onDocument).send()
+        .status());
+    assertEquals(409, STACK.api().post(DELETE_DOCUMENT).tenant(t).json(onDocument).send()
+        .status());
+    assertEquals(409, STACK.api().post(UPDATE_DOCUMENT).tenant(t).json(rename).send().status(),
+        "the trash is read-only");
+    assertEquals(200, STACK.api().post(RESTORE_DOCUMENT).tenant(t).json(onDocument).send()
+        .status());
+    assertEquals(409, STACK.api().post(RESTORE_DOCUMENT).tenant(t).json(onDocument).send()
+        .status());
 
     List<JsonNode> events = STACK.events().drainJson();
     List<String> types = new ArrayList<>();
@@ -119,12 +138,16 @@ class AnalyticsTest {
       assertValidEvent(event);
       assertEquals(t, event.get("tenantId").asText());
       assertEquals(id, event.get("documentId").asText());
-      types.add(event.get("type").asText());
+      String type = event.get("type").asText();
+      assertEquals(type.startsWith("version.") || type.equals("document.created"),
+          event.has("version"), "a version only where the write made or changed one: " + event);
+      types.add(type);
     }
     types.sort(null);
-    assertEquals(List.of("document.created", "version.activated", "version.created",
-        "version.deleted", "version.restored"), types,
-        "the replay, the dedupe, the 409 and the rolled-back write emit nothing");
+    assertEquals(List.of("document.created", "document.restored", "document.trashed",
+        "document.updated", "version.activated", "version.created", "version.deleted",
+        "version.restored"), types,
+        "the replays, the dedupe, the 409s and the rolled-back write emit nothing");
   }
 
   /** After settling earlier rows, a createDocument in {@code t} and the one message it published. */

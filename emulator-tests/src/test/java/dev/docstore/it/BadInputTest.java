@@ -2,15 +2,20 @@ package dev.docstore.it;
 
 import static dev.docstore.api.Operation.CREATE_DOCUMENT;
 import static dev.docstore.api.Operation.CREATE_DOCUMENT_VERSION;
+import static dev.docstore.api.Operation.DELETE_DOCUMENT;
 import static dev.docstore.api.Operation.GET_DOCUMENT;
 import static dev.docstore.api.Operation.GET_VERSION_CONTENT;
 import static dev.docstore.api.Operation.LIST_DOCUMENTS;
+import static dev.docstore.api.Operation.RESTORE_DOCUMENT;
+import static dev.docstore.api.Operation.UPDATE_DOCUMENT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.docstore.api.Operation;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -19,6 +24,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,6 +108,87 @@ class BadInputTest {
   void createDocumentRejects(String name, String body, int status, String code) {
     assertProblem(STACK.api().post(CREATE_DOCUMENT).tenant(TENANT).json(body).send(), status,
         code);
+  }
+
+  /** The writes on an existing document take them: a live one, and one in the trash. */
+  private static final String DOCUMENT_TENANT = "bad-input-documents";
+  private static String live;
+  private static String trashed;
+
+  @BeforeAll
+  static void aLiveAndATrashedDocument() {
+    live = createdId(DOCUMENT_TENANT);
+    trashed = createdId(DOCUMENT_TENANT);
+    assertEquals(200, STACK.api().post(DELETE_DOCUMENT).tenant(DOCUMENT_TENANT)
+        .json(Map.of("documentId", trashed)).send().status());
+  }
+
+  private static String createdId(String tenant) {
+    Api.Response created = STACK.api().post(CREATE_DOCUMENT).tenant(tenant)
+        .json(Map.of("title", "Untouched", "content", "x")).send();
+    assertEquals(201, created.status(), created.toString());
+    return created.json().at("/document/documentId").asText();
+  }
+
+  /**
+   * Bodies of the writes on a whole document, where {@code $ID} stands for the document a valid
+   * body would change: the live one, or for restoreDocument the trashed one.
+   */
+  static Stream<Arguments> documentWriteBodies() {
+    List<Arguments> all = new ArrayList<>(List.of(
+        Arguments.of(UPDATE_DOCUMENT, "missing title", "{\"documentId\":\"$ID\"}"),
+        Arguments.of(UPDATE_DOCUMENT, "null title", "{\"documentId\":\"$ID\",\"title\":null}"),
+        Arguments.of(UPDATE_DOCUMENT, "title of 0 characters",
+            "{\"documentId\":\"$ID\",\"title\":\"\"}"),
+        Arguments.of(UPDATE_DOCUMENT, "title of 201 characters",
+            "{\"documentId\":\"$ID\",\"title\":\"" + "t".repeat(201) + "\"}"),
+        Arguments.of(UPDATE_DOCUMENT, "title with a control character",
+            "{\"documentId\":\"$ID\",\"title\":\"a\\u0007b\"}"),
+        Arguments.of(UPDATE_DOCUMENT, "title with a newline",
+            "{\"documentId\":\"$ID\",\"title\":\"a\\nb\"}"),
+        Arguments.of(UPDATE_DOCUMENT, "title as a number", "{\"documentId\":\"$ID\",\"title\":7}"),
+        Arguments.of(UPDATE_DOCUMENT, "title as an array",
+            "{\"documentId\":\"$ID\",\"title\":[\"x\"]}"),
+        Arguments.of(UPDATE_DOCUMENT, "missing documentId", "{\"title\":\"Renamed\"}"),
+        Arguments.of(UPDATE_DOCUMENT, "documentId not a UUID",
+            "{\"documentId\":\"$ID-x\",\"title\":\"Renamed\"}"),
+        Arguments.of(UPDATE_DOCUMENT, "documentId as a number",
+            "{\"documentId\":7,\"title\":\"Renamed\"}"),
+        Arguments.of(UPDATE_DOCUMENT, "extra field",
+            "{\"documentId\":\"$ID\",\"title\":\"Renamed\",\"content\":\"y\"}"),
+        Arguments.of(UPDATE_DOCUMENT, "not an object", "[\"$ID\",\"Renamed\"]")));
+    for (Operation op : List.of(DELETE_DOCUMENT, RESTORE_DOCUMENT)) {
+      all.addAll(List.of(
+          Arguments.of(op, "missing documentId", "{}"),
+          Arguments.of(op, "null documentId", "{\"documentId\":null}"),
+          Arguments.of(op, "documentId not a UUID", "{\"documentId\":\"$ID-x\"}"),
+          Arguments.of(op, "documentId as a number", "{\"documentId\":7}"),
+          Arguments.of(op, "documentId as an array", "{\"documentId\":[\"$ID\"]}"),
+          Arguments.of(op, "extra field, a title",
+              "{\"documentId\":\"$ID\",\"title\":\"Renamed\"}"),
+          Arguments.of(op, "not an object", "\"$ID\"")));
+    }
+    return all.stream();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("documentWriteBodies")
+  void documentWritesRejectAndChangeNothing(Operation op, String name, String body) {
+    String id = op == RESTORE_DOCUMENT ? trashed : live;
+    JsonNode before = document(id);
+    String census = STACK.rows().census(DOCUMENT_TENANT);
+    assertProblem(STACK.api().post(op).tenant(DOCUMENT_TENANT).key("bad-" + op.ordinal() + "-" + name.hashCode())
+        .json(body.replace("$ID", id)).send(), 400, "invalid_request");
+    assertEquals(before, document(id), "the document is unchanged");
+    assertEquals(census, STACK.rows().census(DOCUMENT_TENANT), "nothing was written");
+  }
+
+  /** The document as getDocument shows it: its etag, title and state among the rest. */
+  private static JsonNode document(String id) {
+    Api.Response got = STACK.api().get(GET_DOCUMENT).tenant(DOCUMENT_TENANT)
+        .query("documentId=" + id).send();
+    assertEquals(200, got.status(), got.toString());
+    return got.json().get("document");
   }
 
   @Test

@@ -45,9 +45,11 @@ class CrossTenantTest {
   private static final String C = "tenant-c";
   private static final String MISSING = "0b7e6a52-5f0e-4a6b-9d3c-000000000000";
   private static String docA;
+  /** A's document in the trash, which only A's {@code ?state=TRASHED} listing shows. */
+  private static String trashedA;
 
   @BeforeAll
-  static void tenantAHasADocumentWithHistory() {
+  static void tenantAHasADocumentWithHistoryAndOneInTheTrash() {
     Api api = STACK.api();
     docA = api.post(CREATE_DOCUMENT).tenant(A)
         .json(Map.of("title", "A's secret plan", "content", "a1")).send()
@@ -58,6 +60,11 @@ class CrossTenantTest {
         .json(Map.of("documentId", docA, "content", "a3", "activate", false)).send();
     assertEquals(200, api.post(DELETE_DOCUMENT_VERSION).tenant(A)
         .json(Map.of("documentId", docA, "version", 3)).send().status());
+    trashedA = api.post(CREATE_DOCUMENT).tenant(A)
+        .json(Map.of("title", "A's old plan", "content", "a-old")).send()
+        .json().at("/document/documentId").asText();
+    assertEquals(200, api.post(DELETE_DOCUMENT).tenant(A)
+        .json(Map.of("documentId", trashedA)).send().status());
     for (var m : STACK.events().drain(300)) {
       STACK.deliver(m.getMessage());
     }
@@ -125,12 +132,15 @@ class CrossTenantTest {
         CREATE_DOCUMENT_VERSION, SET_ACTIVE_VERSION, DELETE_DOCUMENT_VERSION,
         RESTORE_DOCUMENT_VERSION, UPDATE_DOCUMENT, DELETE_DOCUMENT, RESTORE_DOCUMENT);
     for (Operation function : functions) {
-      for (long version : new long[] {1, 2, 3, 99}) {
-        Api.Response guessed = call(function, B, docA, version);
-        Api.Response missing = call(function, B, MISSING, version);
-        BadInputTest.assertProblem(guessed, 404, "not_found");
-        assertEquals(visible(missing), visible(guessed),
-            function + " v" + version + " must not reveal that A's document exists");
+      for (String id : List.of(docA, trashedA)) {
+        for (long version : new long[] {1, 2, 3, 99}) {
+          Api.Response guessed = call(function, B, id, version);
+          Api.Response missing = call(function, B, MISSING, version);
+          BadInputTest.assertProblem(guessed, 404, "not_found");
+          assertEquals(visible(missing), visible(guessed), function + " v" + version
+              + " must not reveal that A's " + (id.equals(docA) ? "" : "trashed ")
+              + "document exists");
+        }
       }
     }
     assertEquals(before, snapshotOfA(), "A's rows and objects are unchanged");
@@ -145,9 +155,12 @@ class CrossTenantTest {
     }
     JsonNode list = STACK.api().get(LIST_DOCUMENTS).tenant(B).send().json();
     assertEquals(1, list.get("documents").size());
+    assertEquals("B's", list.at("/documents/0/title").asText());
+    // A's trash is not empty, so B's would show it if the listing ignored the tenant.
+    assertEquals(trashedA, STACK.api().get(LIST_DOCUMENTS).tenant(A).query("state=TRASHED")
+        .send().json().at("/documents/0/documentId").asText());
     assertEquals(0, STACK.api().get(LIST_DOCUMENTS).tenant(B).query("state=TRASHED").send()
         .json().get("documents").size());
-    assertEquals("B's", list.at("/documents/0/title").asText());
     String today = LocalDate.now(ZoneOffset.UTC).toString();
     JsonNode usageB = STACK.api().get(GET_USAGE).tenant(B)
         .query("from=" + today + "&to=" + today).send().json();
@@ -160,7 +173,7 @@ class CrossTenantTest {
     for (JsonNode day : usageA.get("days")) {
       totalA += day.get("count").asLong();
     }
-    assertEquals(4, totalA, "A's own usage is intact: " + usageA);
+    assertEquals(6, totalA, "A's own usage is intact: " + usageA);
   }
 
   @Test

@@ -21,12 +21,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.spanner.ResultSet;
 import com.google.cloud.spanner.Statement;
 import dev.docstore.api.Operation;
+import dev.docstore.input.Sha256;
 import dev.docstore.store.ContentStore;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,6 +85,21 @@ class DocumentLifecycleTest {
     List<String> ids = new ArrayList<>();
     r.json().get("documents").forEach(d -> ids.add(d.get("documentId").asText()));
     return ids;
+  }
+
+  /**
+   * No stray object: the objects under the document's prefix are exactly those its live versions
+   * name (a deleted version's object is gone unless a live one shares it).
+   */
+  private static void assertObjectsAreThoseOfItsLiveVersions(String tenant, String id) {
+    Set<String> named = new TreeSet<>();
+    get(tenant, id).get("versions").forEach(v -> {
+      if (v.get("state").asText().equals("LIVE")) {
+        named.add(ContentStore.objectName(tenant, id, v.get("contentSha256").asText()));
+      }
+    });
+    assertEquals(named, new TreeSet<>(STACK.local().docstore().content()
+        .objectNamesUnder(ContentStore.documentPrefix(tenant, id))), "the objects of " + id);
   }
 
   /** A document with versions 1 (active), 2 (live) and 3 (deleted), as every write needs. */
@@ -236,12 +255,14 @@ class DocumentLifecycleTest {
     }
     assertEquals(census, STACK.rows().census(t), "nothing was written");
     assertEquals(etag, etag(t, id));
+    assertObjectsAreThoseOfItsLiveVersions(t, id);
     // Out of the trash, the same write succeeds, with the same key: the 409 stored nothing.
     assertEquals(200, onDocument(RESTORE_DOCUMENT, t, id).status());
     Api.Response retried = STACK.api().post(op).tenant(t).key("trash-key")
         .json(validBody(op, id)).send();
     assertTrue(retried.status() == 200 || retried.status() == 201, retried.toString());
     assertFalse(retried.replayed());
+    assertObjectsAreThoseOfItsLiveVersions(t, id);
   }
 
   @ParameterizedTest
@@ -434,38 +455,45 @@ class DocumentLifecycleTest {
     for (int n = 0; n < 3; n++) {
       int round = n;
       String id = create(t);
+      IntFunction<String> content = i -> "round " + round + " writer " + i;
       List<Api.Response> responses = CreateDocumentTest.parallel(9, i -> i == 4
           ? STACK.api().post(DELETE_DOCUMENT).tenant(t).key("trash-" + round)
               .json(Map.of("documentId", id)).send()
           : STACK.api().post(CREATE_DOCUMENT_VERSION).tenant(t).key("v-" + round + "-" + i)
-              .json(Map.of("documentId", id, "content", "round " + round + " writer " + i))
-              .send());
+              .json(Map.of("documentId", id, "content", content.apply(i))).send());
       Api.Response trash = responses.get(4);
       assertEquals(200, trash.status(), trash.toString());
-      Set<Long> created = new HashSet<>();
+      // Version number -> the sha256 of the content its writer sent, for every 201.
+      Map<Long, String> expected = new TreeMap<>(Map.of(1L, Sha256.hex("one")));
       for (int i = 0; i < responses.size(); i++) {
         Api.Response r = responses.get(i);
         if (i == 4) {
           continue;
         }
         if (r.status() == 201) {
-          created.add(r.json().at("/version/version").asLong());
+          String sha = Sha256.hex(content.apply(i));
+          assertEquals(sha, r.json().at("/version/contentSha256").asText(), r.toString());
+          assertNull(expected.put(r.json().at("/version/version").asLong(), sha),
+              "two 201s with one version number: " + responses);
         } else {
           BadInputTest.assertProblem(r, 409, "document_state");
         }
       }
       JsonNode after = get(t, id);
       assertEquals("TRASHED", after.at("/document/state").asText());
-      Set<Long> present = new HashSet<>();
-      after.get("versions").forEach(v -> present.add(v.get("version").asLong()));
-      Set<Long> expected = new HashSet<>(created);
-      expected.add(1L);
-      assertEquals(expected, present, "every 201 is present, every 409 absent");
-      assertEquals(1 + created.size(), after.at("/document/latestVersion").asLong());
-      // A 409's key stored nothing: after a restore it executes afresh.
-      assertEquals(created.size(), STACK.rows().queryLong("SELECT COUNT(*) FROM AnalyticsOutbox"
-          + " WHERE TenantId = @t AND Type = 'version.created' AND DocumentId = '" + id + "'",
-          t));
+      Map<Long, String> present = new TreeMap<>();
+      after.get("versions").forEach(v -> present.put(v.get("version").asLong(),
+          v.get("contentSha256").asText()));
+      assertEquals(expected, present, "every 201 is present with its content, every 409 absent");
+      assertEquals(expected.size(), after.at("/document/latestVersion").asLong());
+      assertObjectsAreThoseOfItsLiveVersions(t, id);
+      // A 409's key stored nothing (after a restore it would execute afresh), and no event.
+      assertEquals(expected.size() - 1, STACK.rows().queryLong("SELECT COUNT(*)"
+          + " FROM IdempotencyRecords WHERE TenantId = @t"
+          + " AND STARTS_WITH(IdempotencyKey, 'v-" + round + "-')", t));
+      assertEquals(expected.size() - 1, STACK.rows().queryLong("SELECT COUNT(*)"
+          + " FROM AnalyticsOutbox WHERE TenantId = @t AND Type = 'version.created'"
+          + " AND DocumentId = '" + id + "'", t));
       List<String> violations = STACK.invariants().violations();
       assertEquals(List.of(), violations);
     }

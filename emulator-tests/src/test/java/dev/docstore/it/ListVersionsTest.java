@@ -2,6 +2,7 @@ package dev.docstore.it;
 
 import static dev.docstore.api.Operation.CREATE_DOCUMENT;
 import static dev.docstore.api.Operation.CREATE_DOCUMENT_VERSION;
+import static dev.docstore.api.Operation.DELETE_DOCUMENT;
 import static dev.docstore.api.Operation.DELETE_DOCUMENT_VERSION;
 import static dev.docstore.api.Operation.GET_DOCUMENT;
 import static dev.docstore.api.Operation.LIST_DOCUMENTS;
@@ -210,6 +211,31 @@ class ListVersionsTest {
     assertTrue(page.at("/versions/1/deletedAt").isTextual());
     assertEquals("LIVE", page.at("/versions/2/state").asText());
     assertEquals(getDocument(tenant, id).get("versions"), page.get("versions"));
+  }
+
+  /**
+   * A trashed document is read-only, not hidden from its owner: listVersions pages its versions
+   * as before the trash, and a token issued before goes on paging them.
+   */
+  @Test
+  void aTrashedDocumentsVersionsListAsTheyDidBefore() {
+    String tenant = "trashed";
+    String id = document(tenant, 120);
+    JsonNode got = getDocument(tenant, id);
+    String token = got.get("versionsNextPageToken").asText();
+    List<JsonNode> before = walk(tenant, id, 33, null);
+    List<JsonNode> restBefore = walk(tenant, id, null, token);
+    Api.Response trashed = STACK.api().post(DELETE_DOCUMENT).tenant(tenant)
+        .json(Map.of("documentId", id)).send();
+    assertEquals(200, trashed.status(), trashed.toString());
+
+    JsonNode gotTrashed = getDocument(tenant, id);
+    assertEquals("TRASHED", gotTrashed.at("/document/state").asText());
+    assertEquals(got.get("versions"), gotTrashed.get("versions"));
+    assertEquals(range(1, 120), walk(tenant, id, 100, null).stream()
+        .map(v -> v.get("version").asLong()).toList());
+    assertEquals(before, walk(tenant, id, 33, null), "the same versions, page after page");
+    assertEquals(restBefore, walk(tenant, id, null, token), "getDocument's token still pages");
   }
 
   @ParameterizedTest(name = "pageSize={0}")

@@ -238,10 +238,18 @@ class PurgeTrashTest {
     STACK.events().drain(200);
     List<ReceivedMessage> messages = new ArrayList<>();
 
-    STACK.local().docstore().failpoints().set(point.name(), "1*" + action);
-    Api.Response crashed = purge();
+    String requestId = "purge-" + UUID.randomUUID();
+    Api.Response crashed;
+    List<JsonNode> lines;
+    try (LogCapture logs = new LogCapture()) {
+      STACK.local().docstore().failpoints().set(point.name(), "1*" + action);
+      crashed = STACK.api().post(PURGE_TRASH).tenant(null).header("X-Request-Id", requestId)
+          .send();
+      lines = logs.forRequest(requestId);
+    }
     STACK.local().docstore().failpoints().clear();
     boolean stops = point.phase() == Step.Phase.PRE_COMMIT && action.equals("error");
+    assertBoundaryLines(lines, point, action, t, List.of(first, second));
     if (stops) {
       assertEquals(503, crashed.status(), crashed.toString());
       assertEquals("unavailable", crashed.code());
@@ -295,6 +303,47 @@ class PurgeTrashTest {
     assertEquals(Map.of(first, 1, second, 1), purgedEvents, "one event per purged document");
     assertEquals(0, queryLong("SELECT COUNT(*) FROM AnalyticsOutbox WHERE TenantId = @t"
         + " AND Pending", t, ""), "every event published and marked");
+  }
+
+  /**
+   * The transaction-boundary lines the failpoint contract asks of the run: an error inside the
+   * transaction is one ROLLBACK, with its code, of the document it stopped at, and no COMMIT (the
+   * run stops there); an abort there is a RETRY and then both documents' COMMITs; a failure after
+   * the commit leaves both COMMITs, no ROLLBACK, and a warning naming the step it skipped.
+   */
+  private static void assertBoundaryLines(List<JsonNode> lines, Failpoint point, String action,
+      String t, List<String> documents) {
+    List<String> messages = LogCapture.messages(lines);
+    long commits = messages.stream().filter("COMMIT"::equals).count();
+    List<JsonNode> rollbacks = lines.stream()
+        .filter(l -> l.path("message").asText().equals("ROLLBACK")).toList();
+    if (point.phase() == Step.Phase.PRE_COMMIT && action.equals("error")) {
+      assertEquals(1, rollbacks.size(), messages.toString());
+      assertEquals(0, commits, messages.toString());
+      JsonNode rollback = rollbacks.get(0);
+      for (String field : List.of("requestId", "tenantId", "userId", "documentId", "operation",
+          "attempt", "durationMs", "errorCode")) {
+        assertFalse(rollback.path(field).asText().isBlank(), field + ": " + rollback);
+      }
+      assertEquals(t, rollback.path("tenantId").asText(), rollback.toString());
+      assertEquals(PURGE_TRASH.functionName(), rollback.path("operation").asText());
+      assertTrue(documents.contains(rollback.path("documentId").asText()), rollback.toString());
+      assertEquals(1, documentRows(t, rollback.path("documentId").asText()),
+          "the document the run rolled back is whole");
+      return;
+    }
+    assertEquals(List.of(), rollbacks, messages.toString());
+    assertEquals(documents.size(), commits, messages.toString());
+    if (point.phase() == Step.Phase.PRE_COMMIT) {
+      assertTrue(messages.contains("RETRY"), "a RETRY line: " + messages);
+    } else {
+      String skipped = point.step() == Step.AFTER_COMMIT_BEFORE_PUBLISH
+          ? "PUBLISH skipped; the outbox relay will publish it later"
+          : "STEP " + point.step().stepName() + " skipped by failpoint";
+      assertTrue(lines.stream().anyMatch(l -> l.path("message").asText().equals(skipped)
+          && l.path("severity").asText().equals("WARNING")), "a warning: " + skipped + " in "
+          + messages);
+    }
   }
 
   // ---- (iii) the scan's cost follows the expired trash, not the young ----
