@@ -59,14 +59,16 @@ public final class Bench {
    * variants (all by default, see {@link ColdStartBench#all}).
    */
   record Options(int cycles1, int cycles8PerClient, int clients, int writers,
-      int writesPerWriter, int coldRuns, boolean coldOnly, List<String> coldVariants) {
+      int writesPerWriter, int coldRuns, int youngTrash, boolean coldOnly,
+      List<String> coldVariants) {
     static Options parse(String[] args) {
       boolean quick = List.of(args).contains("--quick");
       boolean coldOnly = List.of(args).contains("--cold-only");
       List<String> variants = List.of();
       Map<String, Integer> values = new HashMap<>(Map.of(
           "cycles", quick ? 6 : 120, "cycles-per-client", quick ? 2 : 12, "clients", 8,
-          "writers", 16, "writes-per-writer", quick ? 2 : 8, "cold-runs", quick ? 1 : 3));
+          "writers", 16, "writes-per-writer", quick ? 2 : 8, "cold-runs", quick ? 1 : 3,
+          "young-trash", quick ? 1_000 : 10_000));
       for (String arg : args) {
         if (arg.equals("--quick") || arg.equals("--cold-only")) {
           continue;
@@ -86,7 +88,7 @@ public final class Bench {
       }
       return new Options(values.get("cycles"), values.get("cycles-per-client"),
           values.get("clients"), values.get("writers"), values.get("writes-per-writer"),
-          values.get("cold-runs"), coldOnly, variants);
+          values.get("cold-runs"), values.get("young-trash"), coldOnly, variants);
     }
   }
 
@@ -171,6 +173,11 @@ public final class Bench {
     AnalyticsLatency analytics = new AnalyticsLatency(stack, client, report);
     analytics.publishCost(Math.max(6, options.cycles1() / 2));
     analytics.commitToCounted(emulators, Math.max(3, options.cycles1() / 6));
+
+    // Last: the young trash it leaves would be rows in every later SQL scan.
+    step("purgeTrash: " + options.youngTrash() + " young trashed documents");
+    new PurgeScan(stack, client, rpcs, report).run(options.youngTrash(),
+        Math.max(3, options.cycles1() / 12));
   }
 
   private void rpcsPerRequest(BenchClient client, LocalStack stack) {

@@ -25,9 +25,11 @@ import com.google.cloud.spanner.ResultSet;
 import com.google.cloud.spanner.Statement;
 import com.google.cloud.spanner.Struct;
 import com.google.pubsub.v1.ReceivedMessage;
+import com.google.spanner.v1.ReadRequest;
 import dev.docstore.api.Failpoint;
 import dev.docstore.api.Operation;
 import dev.docstore.api.Step;
+import dev.docstore.documents.TrashPurge;
 import dev.docstore.store.Shards;
 import dev.docstore.testing.DocstoreClient;
 import dev.docstore.testing.RpcCounter;
@@ -369,9 +371,11 @@ class PurgeTrashTest {
       long emptyWithYoung = emptyRunMillis();
       expiredDocuments(t, 3);
       started = System.nanoTime();
-      List<String> withYoung = RpcCounter.roundTrips(STACK.rpcs().during(
-          () -> assertEquals(3, purge().json().get("purged").asInt())));
+      List<List<String>> calls = new ArrayList<>();
+      List<ReadRequest> reads = STACK.rpcs().readsDuring(() -> calls.add(STACK.rpcs().during(
+          () -> assertEquals(3, purge().json().get("purged").asInt()))));
       long withYoungMillis = (System.nanoTime() - started) / 1_000_000;
+      List<String> withYoung = RpcCounter.roundTrips(calls.get(0));
 
       System.out.println("purgeTrash run purging 3: " + withoutYoungMillis + " ms with no young"
           + " trash, " + withYoungMillis + " ms with 2000 young trashed documents; Spanner"
@@ -383,6 +387,7 @@ class PurgeTrashTest {
       // transaction (inline begin, commit) and the tombstone's removal; the relay settles the
       // outbox rows later.
       assertEquals(SCANS + 3 * 3, withYoung.size(), withYoung.toString());
+      assertBoundedSeeks(reads);
       assertEquals(2_000, queryLong("SELECT COUNT(*) FROM Documents WHERE TenantId = @t"
           + " AND State = 'TRASHED'", youngTenant, ""), "the young trash stays");
     } finally {
@@ -394,6 +399,29 @@ class PurgeTrashTest {
         STACK.rows().client().write(deletes.subList(from, Math.min(deletes.size(), from + 500)));
       }
     }
+  }
+
+  /**
+   * A round-trip count cannot tell a seek from a scan (a query over the whole table is one round
+   * trip per shard too), so the requests themselves: each shard's head is one key range of the
+   * trash index, with a limit, and the tombstones one limited read of their table.
+   */
+  private static void assertBoundedSeeks(List<ReadRequest> reads) {
+    List<ReadRequest> trashReads = reads.stream()
+        .filter(r -> r.getIndex().equals("DocumentsByTrashShardAndTrashedAt")).toList();
+    assertEquals(Shards.COUNT, trashReads.size(), "one read of the trash index per shard");
+    for (ReadRequest read : trashReads) {
+      assertFalse(read.getKeySet().getAll(), "a key range, not the whole index");
+      assertEquals(0, read.getKeySet().getKeysCount(), read.toString());
+      assertEquals(1, read.getKeySet().getRangesCount(), read.toString());
+      assertTrue(read.getLimit() > 0 && read.getLimit() <= TrashPurge.BATCH_SIZE,
+          "a bounded batch: " + read.getLimit());
+    }
+    List<ReadRequest> tombstoneReads = reads.stream()
+        .filter(r -> r.getTable().equals("PurgedDocuments")).toList();
+    assertFalse(tombstoneReads.isEmpty(), "the tombstones are read: " + reads);
+    tombstoneReads.forEach(r -> assertTrue(r.getLimit() > 0
+        && r.getLimit() <= TrashPurge.BATCH_SIZE, "a bounded batch: " + r.getLimit()));
   }
 
   /** A run with nothing to purge: its scans, and how long it took. */

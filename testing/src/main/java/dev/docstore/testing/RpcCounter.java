@@ -34,6 +34,7 @@ public final class RpcCounter implements GrpcInterceptorProvider {
 
   private final List<String> calls = new ArrayList<>();
   private final List<String> commitTags = new ArrayList<>();
+  private final List<ReadRequest> reads = new ArrayList<>();
   private final AtomicLong aborted = new AtomicLong();
 
   @Override
@@ -51,6 +52,8 @@ public final class RpcCounter implements GrpcInterceptorProvider {
               calls.add(label(name, message));
               if (message instanceof CommitRequest commit) {
                 commitTags.add(commit.getRequestOptions().getTransactionTag());
+              } else if (message instanceof ReadRequest read) {
+                reads.add(read);
               }
             }
             super.sendMessage(message);
@@ -82,6 +85,21 @@ public final class RpcCounter implements GrpcInterceptorProvider {
     action.run();
     synchronized (calls) {
       return new ArrayList<>(calls.subList(from, calls.size()));
+    }
+  }
+
+  /**
+   * The read-API requests sent while {@code action} ran, whole (table, index, key set, limit):
+   * what a round-trip count cannot tell apart, a bounded seek from a scan.
+   */
+  public List<ReadRequest> readsDuring(Runnable action) {
+    int from;
+    synchronized (calls) {
+      from = reads.size();
+    }
+    action.run();
+    synchronized (calls) {
+      return new ArrayList<>(reads.subList(from, reads.size()));
     }
   }
 
