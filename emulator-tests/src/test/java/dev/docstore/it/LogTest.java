@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.docstore.api.Step;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,5 +120,27 @@ class LogTest {
         .findFirst().orElseThrow(() -> new AssertionError("no ROLLBACK in " + lines));
     assertEquals("not_found", rollback.path("errorCode").asText());
     assertTrue(everything.stream().noneMatch(l -> l.contains(secret)), "a token was logged");
+  }
+
+  @Test
+  void aFailedDependencyLogsWhichFailureItWasWithoutItsMessage() {
+    String requestId = "log-unavailable-" + UUID.randomUUID();
+    List<JsonNode> lines;
+    try (LogCapture logs = new LogCapture()) {
+      STACK.local().docstore().failpoints()
+          .set(CREATE_DOCUMENT.failpoint(Step.BEFORE_COMMIT).name(), "1*error");
+      Api.Response r = STACK.api().post(CREATE_DOCUMENT).tenant("logs-unavailable")
+          .header("X-Request-Id", requestId)
+          .json(Map.of("title", "unavailable", "content", "x")).send();
+      assertEquals(503, r.status(), r.toString());
+      lines = logs.forRequest(requestId);
+    } finally {
+      STACK.local().docstore().failpoints().clear();
+    }
+    JsonNode warning = lines.stream()
+        .filter(l -> l.path("message").asText().startsWith("dependency unavailable"))
+        .findFirst().orElseThrow(() -> new AssertionError("no warning in " + lines));
+    assertEquals("WARNING", warning.path("severity").asText());
+    assertEquals("failpoint", warning.path("errorCode").asText(), warning.toString());
   }
 }

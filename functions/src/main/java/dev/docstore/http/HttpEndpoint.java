@@ -1,5 +1,7 @@
 package dev.docstore.http;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.functions.HttpRequest;
@@ -191,8 +193,10 @@ public final class HttpEndpoint {
         }
       }
       case INTERNAL -> LOG.error("unhandled error", e);
-      case TRANSIENT, INJECTED ->
-          LOG.warn("dependency unavailable: {}", e.getClass().getSimpleName());
+      // The code (e.g. spanner_deadline_exceeded) tells a deadline from an outage; a read
+      // never reaches the write log's ROLLBACK line, which carries it for writes.
+      case TRANSIENT, INJECTED -> LOG.warn("dependency unavailable: {}",
+          e.getClass().getSimpleName(), kv("errorCode", failure.code()));
     }
     response.appendHeader(CACHE_CONTROL, NO_STORE);
     varyAndCors(request, response, List.of());
