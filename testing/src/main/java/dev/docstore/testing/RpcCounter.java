@@ -78,14 +78,7 @@ public final class RpcCounter implements GrpcInterceptorProvider {
 
   /** The calls made while {@code action} ran (run it alone: other threads' calls count too). */
   public List<String> during(Runnable action) {
-    int from;
-    synchronized (calls) {
-      from = calls.size();
-    }
-    action.run();
-    synchronized (calls) {
-      return new ArrayList<>(calls.subList(from, calls.size()));
-    }
+    return appendedTo(calls, action);
   }
 
   /**
@@ -93,13 +86,18 @@ public final class RpcCounter implements GrpcInterceptorProvider {
    * what a round-trip count cannot tell apart, a bounded seek from a scan.
    */
   public List<ReadRequest> readsDuring(Runnable action) {
+    return appendedTo(reads, action);
+  }
+
+  /** What the interceptor appended to {@code log} (guarded by {@code calls}) during the action. */
+  private <T> List<T> appendedTo(List<T> log, Runnable action) {
     int from;
     synchronized (calls) {
-      from = reads.size();
+      from = log.size();
     }
     action.run();
     synchronized (calls) {
-      return new ArrayList<>(reads.subList(from, reads.size()));
+      return new ArrayList<>(log.subList(from, log.size()));
     }
   }
 
