@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * delay) are armed at random and the analytics events are delivered to analyticsSubscriber, some
  * twice and some late. Beside them purgeTrash runs every couple of seconds, and twice the stack's
  * clock first moves on by the trash retention, so that what is then in the trash expires while
- * the clients go on restoring, trashing and calling it. Then a last purge and the relay run,
+ * the clients go on restoring, trashing and calling it. Then the clock moves once more and a
+ * last purge takes all the trash, the relay runs,
  * every event is delivered, and the {@link HistoryChecker} checks the recorded history against
  * the store.
  *
@@ -45,8 +46,8 @@ class HistoryCheckerTest {
   // The clock moves CLOCK_MOVES x RETENTION (48 h) while the clients run, so a key stored at the
   // start is retried up to 48 h and the run's seconds later by the stack's clock. Its record must
   // not expire in between (a retry would then execute afresh, a second effect the checker has no
-  // model for): the longest TTL there is, 72 h, keeps 24 h to spare. The relay's grace-period
-  // moves come after the clients stopped, when no key is retried any more.
+  // model for): the longest TTL there is, 72 h, keeps 24 h to spare. The last purge's move and
+  // the relay's grace-period moves come after the clients stopped, when no key is retried.
   @RegisterExtension
   static final Stack STACK = new Stack().env("PUBLISH_TIMEOUT", "PT2S")
       .env("TRASH_RETENTION", RETENTION.toString())
@@ -124,8 +125,10 @@ class HistoryCheckerTest {
     }
     long runMillis = (System.nanoTime() - started) / 1_000_000;
 
-    // A last purge with no failpoint armed finishes what runs stopped by one left.
-    purger.untilAnswered("after the clients stopped");
+    // A last purge, with no failpoint armed and nothing running beside it, of all the trash:
+    // every trashed document must go, and what runs stopped by a failpoint left is finished.
+    // This move is not one the keys must outlive: no key is retried any more.
+    purger.expireAndPurge("after the clients stopped");
 
     // The relay, as Cloud Scheduler runs it, until it finds nothing left; then every event.
     int relayed = 0;

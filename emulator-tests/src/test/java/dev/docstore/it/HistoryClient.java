@@ -614,17 +614,26 @@ final class HistoryClient implements Runnable {
         if (moved < moves
             && now - startNanos >= (moved + 1) * (deadlineNanos - startNanos) / (moves + 1)) {
           moved++;
-          clock.advance(retention);
-          history.note("t+" + history.millis(now) + "ms: the clock moved on by " + retention);
-          untilAnswered("after clock move " + moved);
+          expireAndPurge("after clock move " + moved);
         } else {
           once(null);
         }
       }
     }
 
+    /**
+     * Moves the clock on by the retention, so that everything in the trash now expires, then
+     * purges.
+     */
+    void expireAndPurge(String note) {
+      clock.advance(retention);
+      history.note("t+" + history.millis(history.now()) + "ms: the clock moved on by "
+          + retention);
+      untilAnswered(note);
+    }
+
     /** Runs until one answers 200 (a bounded number): what earlier runs left is finished. */
-    void untilAnswered(String note) {
+    private void untilAnswered(String note) {
       for (int i = 0; i < RUNS_AFTER_A_MOVE; i++) {
         if (once(note).status == 200) {
           return;
