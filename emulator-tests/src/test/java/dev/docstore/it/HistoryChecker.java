@@ -31,7 +31,10 @@ import java.util.stream.Collectors;
  * locks and bumps its row): no write but a restore committed while the document was in the
  * trash; a write sent with If-Match committed only on the etag it named; a 412 wrote nothing;
  * every commit changed the etag; the title is the last committed rename's and the state the
- * last committed trash or restore's.
+ * last committed trash or restore's. A purge (its document.purged row) closes a document's
+ * timeline; each recorded purgeTrash run ({@link History#purges}) removed exactly the expired
+ * trash it can have seen, and a purged document answers 404 and leaves nothing
+ * ({@link #purges}).
  *
  * <p>With {@link Faults#TRANSPORT} (the nemesis runs) a request that got no response is an
  * unknown outcome, not a contract violation; a key whose unknown attempts a later same-payload
