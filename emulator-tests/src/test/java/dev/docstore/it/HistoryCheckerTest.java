@@ -86,8 +86,8 @@ class HistoryCheckerTest {
     HistoryClient.World world = new HistoryClient.World(tenantIds);
     long started = System.nanoTime();
     long deadline = started + TimeUnit.SECONDS.toNanos(seconds);
-    HistoryClient.Purger purger = new HistoryClient.Purger(clients, STACK.api(), STACK.clock(),
-        history, RETENTION, STACK.local().config().requestDeadline().dividedBy(2), seed,
+    HistoryClient.Purger purger = new HistoryClient.Purger(clients, world, STACK.api(),
+        STACK.clock(), history, RETENTION, STACK.local().config().requestDeadline().dividedBy(2), seed,
         deadline, CLOCK_MOVES);
     ExecutorService pool = Executors.newFixedThreadPool(clients + 3);
     ExecutorService twins = Executors.newCachedThreadPool();

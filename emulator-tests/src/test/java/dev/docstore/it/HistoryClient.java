@@ -563,7 +563,9 @@ final class HistoryClient implements Runnable {
    * purgeTrash as Cloud Scheduler runs it, beside the clients: a run every couple of seconds
    * (finding nothing expired, or finishing what a run stopped by a failpoint left), and at
    * {@code moves} moments spread over the run the stack's clock first moves on by the retention,
-   * so that everything then in the trash expires. After such a move runs follow one another until
+   * so that everything then in the trash expires: each in its own slot of the run, once the
+   * clients have seen a few documents in the trash (or at the end of the slot, whatever they
+   * saw), so that a move has something to expire. After such a move runs follow one another until
    * one answers 200, as the next scheduled run would take over from one a failpoint stopped.
    * Every run is recorded with the cutoff it can have taken.
    *
@@ -573,7 +575,10 @@ final class HistoryClient implements Runnable {
    */
   static final class Purger implements Runnable {
     private static final int RUNS_AFTER_A_MOVE = 8;
+    /** The trashed documents the clients saw that make a move worth it. */
+    private static final int TRASH_WORTH_A_MOVE = 3;
     private final int client;
+    private final World world;
     private final Api api;
     private final TestClock clock;
     private final History history;
@@ -589,9 +594,10 @@ final class HistoryClient implements Runnable {
      * @param budget how long a run takes new batches: half the request deadline, as the
      *     composition root gives it
      */
-    Purger(int client, Api api, TestClock clock, History history, Duration retention,
-        Duration budget, long seed, long deadlineNanos, int moves) {
+    Purger(int client, World world, Api api, TestClock clock, History history,
+        Duration retention, Duration budget, long seed, long deadlineNanos, int moves) {
       this.client = client;
+      this.world = world;
       this.api = api;
       this.clock = clock;
       this.history = history;
@@ -611,14 +617,22 @@ final class HistoryClient implements Runnable {
         if (now >= deadlineNanos) {
           return;
         }
-        if (moved < moves
-            && now - startNanos >= (moved + 1) * (deadlineNanos - startNanos) / (moves + 1)) {
+        long slot = (deadlineNanos - startNanos) / (moves + 1);
+        long slotEnd = startNanos + (moved + 2) * slot;
+        if (moved < moves && now - startNanos >= (moved + 1) * slot
+            && (trashSeen() >= TRASH_WORTH_A_MOVE || now + 2_500_000_000L >= slotEnd)) {
           moved++;
           expireAndPurge("after clock move " + moved);
         } else {
           once(null);
         }
       }
+    }
+
+    /** The documents the clients last saw in the trash: a hint, as the clients' own. */
+    private long trashSeen() {
+      return world.docs.values().stream().flatMap(List::stream)
+          .filter(d -> d.trashed().get()).count();
     }
 
     /**
