@@ -4,9 +4,11 @@ import static dev.docstore.input.Fields.DEFAULT_CONTENT_TYPE;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.docstore.api.Operation;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -1014,7 +1016,7 @@ public final class HistoryChecker {
         }
       }
     });
-    Set<String> rows = new java.util.HashSet<>();
+    Set<String> rows = new HashSet<>();
     state.documents.forEach(d -> rows.add(d.tenant() + "/" + d.documentId()));
     state.versions.forEach(v -> rows.add(v.tenant() + "/" + v.documentId()));
     List<History.Purge> runs = history.purges();
@@ -1049,7 +1051,7 @@ public final class HistoryChecker {
   /** The purge commit {@code purge} followed {@code trash}: trashed at or before its cutoff. */
   private void purgedOnlyExpired(String doc, Commit trash, Commit purge) {
     History.Purge run = purgeRuns.get(purge.row().requestId());
-    java.time.Instant trashedAt = trashedAt(trash);
+    Instant trashedAt = trashedAt(trash);
     if (run != null && trashedAt != null && trashedAt.isAfter(run.latestCutoff())) {
       fail(PURGE_EXACT, "document " + doc + " was purged, but it was trashed at " + trashedAt
           + ", after the run's cutoff (at most " + run.latestCutoff() + ")",
@@ -1062,7 +1064,7 @@ public final class HistoryChecker {
    * document's last commit all through the run, the run purged it.
    */
   private void expiredTrashTaken(String doc, Commit trash, Commit next, History.Purge run) {
-    java.time.Instant trashedAt = trashedAt(trash);
+    Instant trashedAt = trashedAt(trash);
     if (trash.entry() == null || !run.entry().startedAfter(trash.entry()) || trashedAt == null
         || trashedAt.isAfter(run.earliestCutoff())) {
       return;
@@ -1084,9 +1086,9 @@ public final class HistoryChecker {
   }
 
   /** The trashedAt a committed trash answered, when its answer is known. */
-  private static java.time.Instant trashedAt(Commit trash) {
+  private static Instant trashedAt(Commit trash) {
     JsonNode at = trash.answer() == null ? null : trash.answer().at("/document/trashedAt");
-    return at == null || !at.isTextual() ? null : java.time.Instant.parse(at.asText());
+    return at == null || !at.isTextual() ? null : Instant.parse(at.asText());
   }
 
   /** A call on a document sent after the run that purged it had answered. */

@@ -1,6 +1,7 @@
 package dev.docstore.it;
 
 import static dev.docstore.api.Operation.GET_USAGE;
+import static dev.docstore.api.Operation.PURGE_TRASH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,9 +30,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * twice and some late. Beside them purgeTrash runs every couple of seconds, and twice the stack's
  * clock first moves on by the trash retention, so that what is then in the trash expires while
  * the clients go on restoring, trashing and calling it. Then the clock moves once more and a
- * last purge takes all the trash, the relay runs,
- * every event is delivered, and the {@link HistoryChecker} checks the recorded history against
- * the store.
+ * last purge takes all the trash, the relay runs, every event is delivered, and the
+ * {@link HistoryChecker} checks the recorded history against the store.
  *
  * <p>Seeded: {@code -Dhistory.seed=N} repeats every client's choices (thread interleavings still
  * vary). Longer runs: {@code -Dhistory.seconds}, {@code -Dhistory.clients},
@@ -87,8 +87,8 @@ class HistoryCheckerTest {
     long started = System.nanoTime();
     long deadline = started + TimeUnit.SECONDS.toNanos(seconds);
     HistoryClient.Purger purger = new HistoryClient.Purger(clients, world, STACK.api(),
-        STACK.clock(), history, RETENTION, STACK.local().config().requestDeadline().dividedBy(2), seed,
-        deadline, CLOCK_MOVES);
+        STACK.clock(), history, RETENTION,
+        STACK.local().config().requestDeadline().dividedBy(2), seed, deadline, CLOCK_MOVES);
     ExecutorService pool = Executors.newFixedThreadPool(clients + 3);
     ExecutorService twins = Executors.newCachedThreadPool();
     Random deliveryRandom = new Random(seed * 31 + 7);
@@ -171,8 +171,8 @@ class HistoryCheckerTest {
     long failed = entries.stream().filter(e -> e.status >= 500).count();
     long rejected = entries.stream().filter(e -> e.status >= 400 && e.status < 500).count();
     long purgeRuns = history.purges().size();
-    long purged = state.outbox.stream().filter(o -> o.type().equals(
-        dev.docstore.api.Operation.PURGE_TRASH.eventType())).count();
+    long purged = state.outbox.stream()
+        .filter(o -> o.type().equals(PURGE_TRASH.eventType())).count();
     String summary = String.format("  %d requests in %d ms (%d writes: %d committed, %d replayed,"
         + " %d 5xx, %d 4xx incl. reads); %d failpoints armed; %d events in the outbox, %d"
         + " relayed, %d deliveries (%d duplicates); %d purge runs purged %d documents;"
