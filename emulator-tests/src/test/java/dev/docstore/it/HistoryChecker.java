@@ -988,7 +988,7 @@ public final class HistoryChecker {
    * <p>After the run that purged it answered, every call on the document (other tenants' probes
    * aside) answers 404 not_found; a keyed retry of an earlier write may still replay its stored
    * answer (or be 409 idempotency_key_reused), and a 503 is a fault. No write commits on it
-   * (no-write-after-purge). At the end it has no row and no version, and once a later run has
+   * (no-write-after-purge), and no listing shows it. At the end it has no row and no version, and once a later run has
    * answered 200, no tombstone and no object under its prefix (before that, objects with a
    * tombstone are what the next run deletes, as the invariants allow).
    */
@@ -1044,6 +1044,15 @@ public final class HistoryChecker {
           : purgedBy.get(e.tenant + "/" + e.documentId);
       if (run != null && e.startedAfter(run.entry())) {
         answeredAsPurged(e, run);
+      }
+      if (e.function.equals("listDocuments") && e.ok()) {
+        for (String id : revealed(e)) {
+          History.Purge gone = purgedBy.get(e.tenant + "/" + id);
+          if (gone != null && e.startedAfter(gone.entry())) {
+            fail(PURGED_404, "listDocuments listed document " + id + ", which a purge run"
+                + " (first below) had removed", gone.entry(), e);
+          }
+        }
       }
     }
   }

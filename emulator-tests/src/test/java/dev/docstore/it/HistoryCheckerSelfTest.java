@@ -590,6 +590,14 @@ class HistoryCheckerSelfTest {
             + "{\"documentId\":\"d1\",\"version\":1},{\"documentId\":\"d1\",\"version\":2}]}"));
     report = read.check();
     assertEquals(Set.of(HistoryChecker.PURGED_404), report.checks(), render(report));
+
+    Fixture list = new Fixture().purged();
+    list.add(31, "A", "listDocuments", null, "r31", "pageSize=20&state=TRASHED", null, null,
+        null, 310, 320, 200, "", false, "{\"documents\":[" + Fixture.document("e8", "TRASHED", "renamed")
+            .replaceFirst("^\\{\"document\":", "").replaceFirst("}$", "") + "]}");
+    report = list.check();
+    assertEquals(Set.of(HistoryChecker.PURGED_404), report.checks(), render(report));
+    assertTrue(render(report).contains("listDocuments listed document d1"), render(report));
   }
 
   @Test
