@@ -1,6 +1,8 @@
 package dev.docstore.it;
 
 import dev.docstore.input.Sha256;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +23,7 @@ public final class History {
   private final List<Entry> entries = new ArrayList<>();
   private final List<Arm> arms = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
+  private final List<Purge> purges = new ArrayList<>();
 
   public History() {
     this(System.nanoTime());
@@ -41,6 +44,21 @@ public final class History {
 
   /** A failpoint armed at {@code nanos}. */
   public record Arm(long nanos, String name, String action) {}
+
+  /**
+   * A purgeTrash run, recorded as its {@link Entry} (function {@code purgeTrash}, no tenant) and
+   * the cutoff it can have taken: it reads the stack's clock once while it runs, so its cutoff
+   * lies between the clock before the call and after the answer, less the retention. A run stops
+   * taking batches after {@code budget}, so one that ran that long may answer 200 with expired
+   * trash left for the next run.
+   */
+  public record Purge(Entry entry, Instant earliestCutoff, Instant latestCutoff,
+      Duration budget) {
+    /** The run answered 200 well within its budget: it took every expired document it found. */
+    public boolean ranToTheEnd() {
+      return entry.status == 200 && entry.endNanos - entry.startNanos < budget.toNanos();
+    }
+  }
 
   /** One request and, once {@link #complete}d, its response. */
   public static final class Entry {
@@ -156,6 +174,15 @@ public final class History {
     arms.add(new Arm(nanos, name, action));
   }
 
+  /** A purgeTrash run: its entry is {@link #add}ed as well, as every request's is. */
+  public synchronized void purge(Purge purge) {
+    purges.add(purge);
+  }
+
+  public synchronized List<Purge> purges() {
+    return List.copyOf(purges);
+  }
+
   public synchronized void note(String note) {
     notes.add(note);
   }
@@ -182,8 +209,10 @@ public final class History {
     if (e.endNanos != 0) {
       out.append(" (").append((e.endNanos - e.startNanos) / 1_000_000).append("ms)");
     }
-    out.append(' ').append(e.write() ? "POST " : "GET ").append(e.function)
-        .append(" tenant=").append(e.tenant);
+    out.append(' ').append(dev.docstore.api.Operation.forFunctionName(e.function)
+            .map(dev.docstore.api.Operation::method).orElse(e.write() ? "POST" : "GET"))
+        .append(' ').append(e.function)
+        .append(e.tenant.isEmpty() ? "" : " tenant=" + e.tenant);
     if (e.key != null) {
       out.append(" key=").append(e.key);
     }

@@ -4,9 +4,11 @@ import static dev.docstore.input.Fields.DEFAULT_CONTENT_TYPE;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.docstore.api.Operation;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,10 @@ import java.util.stream.Collectors;
  * locks and bumps its row): no write but a restore committed while the document was in the
  * trash; a write sent with If-Match committed only on the etag it named; a 412 wrote nothing;
  * every commit changed the etag; the title is the last committed rename's and the state the
- * last committed trash or restore's.
+ * last committed trash or restore's. A purge (its document.purged row) closes a document's
+ * timeline; each recorded purgeTrash run ({@link History#purges}) removed exactly the expired
+ * trash it can have seen, and a purged document answers 404 and leaves nothing
+ * ({@link #purges}).
  *
  * <p>With {@link Faults#TRANSPORT} (the nemesis runs) a request that got no response is an
  * unknown outcome, not a contract violation; a key whose unknown attempts a later same-payload
@@ -65,15 +70,23 @@ public final class HistoryChecker {
   public static final String FINAL_TITLE = "title-is-last-rename";
   public static final String FINAL_STATE = "state-is-last-trash-or-restore";
   public static final String CONTENT_SERVED = "content-served-back";
+  public static final String PURGE_CLOSES = "purge-closes-timeline";
+  public static final String PURGE_EXACT = "purge-exact";
+  public static final String PURGE_LEAVES_NOTHING = "purge-leaves-nothing";
+  public static final String NO_WRITE_AFTER_PURGE = "no-write-after-purge";
+  public static final String PURGED_404 = "purged-answers-404";
 
   /** The checks, most telling first: the order of a report. */
   static final List<String> ORDER = List.of(SINGLE_EFFECT, EFFECT_PRESENT, CONTENT_SERVED,
-      LEFT_NOTHING,
+      LEFT_NOTHING, PURGE_EXACT, PURGE_CLOSES, NO_WRITE_AFTER_PURGE, PURGED_404,
+      PURGE_LEAVES_NOTHING,
       TRASH_READ_ONLY, IF_MATCH_HELD, PRECONDITION_NOTHING, REPLAY_IDENTICAL, RETRY_REPLAYS,
       KEY_REUSED, CONTIGUOUS, FINAL_STATE, FINAL_TITLE, ETAG_CHANGES, ISOLATION, USAGE,
       FROM_NOWHERE, EXISTING, INVARIANTS, INTERNAL, CONTRACT);
 
   public record Violation(String check, String message, List<History.Entry> requests) {}
+
+  private static final String PURGED = Operation.PURGE_TRASH.eventType();
 
   /** The faults a run injects, and so which outcomes are allowed. */
   public enum Faults {
@@ -102,6 +115,10 @@ public final class HistoryChecker {
   private final Map<String, List<History.Entry>> allocators = new HashMap<>();
   /** tenant/documentId → its committed writes, in commit order. */
   private final Map<String, List<Commit>> timelines = new TreeMap<>();
+  /** The purgeTrash runs, by request id (the request id of every purge the run committed). */
+  private final Map<String, History.Purge> purgeRuns = new HashMap<>();
+  /** tenant/documentId → the purge that removed it: its commit's run. */
+  private final Map<String, History.Purge> purgedBy = new HashMap<>();
 
   /**
    * One committed write on a document: its outbox row, the request that carried its request id
@@ -141,6 +158,14 @@ public final class HistoryChecker {
           .add(new Commit(o, e, answer));
     }
     timelines.values().forEach(t -> t.sort(Comparator.comparing(c -> c.row().occurredAt())));
+    history.purges().forEach(p -> purgeRuns.put(p.entry().requestId, p));
+    for (StoreState.Outbox o : state.outbox) {
+      if (o.type().equals(PURGED) && purgeRuns.containsKey(o.requestId())) {
+        purgedBy.put(o.tenant() + "/" + o.documentId(), purgeRuns.get(o.requestId()));
+        // Its row is gone, and the tenant its commit named is the one it belonged to.
+        owner.putIfAbsent(o.documentId(), o.tenant());
+      }
+    }
     for (History.Entry e : entries) {
       if (!e.committed()) {
         continue;
@@ -177,6 +202,7 @@ public final class HistoryChecker {
     c.lifecycle();
     c.preconditions();
     c.served();
+    c.purges();
     return new Report(history, c.violations, c.entries.size());
   }
 
@@ -438,6 +464,9 @@ public final class HistoryChecker {
   }
 
   private void versionPresent(History.Entry e, String documentId, long number) {
+    if (purgedBy.containsKey(e.tenant + "/" + documentId)) {
+      return; // its versions went with it, checked under purge-leaves-nothing
+    }
     StoreState.Ver v = versions.get(e.tenant + "/" + documentId + "/" + number);
     if (v == null) {
       fail(EFFECT_PRESENT, "version " + documentId + " v" + number + " is not in Spanner", e);
@@ -599,7 +628,8 @@ public final class HistoryChecker {
               + (o == null ? "no tenant holds" : "belongs to tenant " + o), e);
         }
       }
-      if (e.function.equals("getVersionContent") && e.documentId != null) {
+      if (e.function.equals("getVersionContent") && e.documentId != null
+          && !purgedBy.containsKey(e.tenant + "/" + e.documentId)) {
         StoreState.Ver v = versions.get(e.tenant + "/" + e.documentId + "/" + e.version);
         if (v == null || !("sha256=" + v.sha256()).equals(e.responseBody)) {
           fail(ISOLATION, "getVersionContent returned bytes that are not the version's ("
@@ -643,9 +673,13 @@ public final class HistoryChecker {
       if (e.function.equals("getVersionContent")) {
         continue; // a deleted version's content is 404 too
       }
+      History.Purge purge = purgedBy.get(e.tenant + "/" + e.documentId);
+      if (purge != null && e.endNanos > purge.entry().startNanos) {
+        continue; // it may have been answered after the purge committed: 404 from then on
+      }
       if (e.version == null) {
         fail(EXISTING, "404 for document " + e.documentId + ", created before the request"
-            + " (documents are never removed)", creator, e);
+            + " (documents are removed only by a purge, and none had begun)", creator, e);
         continue;
       }
       History.Entry maker = e.version == 1 ? creator
@@ -653,7 +687,8 @@ public final class HistoryChecker {
               .findFirst().orElse(null);
       if (maker != null && e.startedAfter(maker)) {
         fail(EXISTING, "404 for " + e.documentId + " v" + e.version
-            + ", created before the request (versions are never removed)", maker, e);
+            + ", created before the request (versions are removed only with their document)",
+            maker, e);
       }
     }
   }
@@ -686,9 +721,11 @@ public final class HistoryChecker {
       group.stream().filter(History.Entry::ok).findFirst().ifPresent(e ->
           committed.merge(e.tenant + " " + e.function, 1L, Long::sum));
     }
+    // A purge's rows answer no tenant's request: they are checked against its run's answer
+    // under purge-exact.
     Map<String, Long> byFunction = new TreeMap<>();
-    state.outbox.forEach(o -> byFunction.merge(o.tenant() + " " + function(o.type()), 1L,
-        Long::sum));
+    state.outbox.stream().filter(o -> !o.type().equals(PURGED)).forEach(o -> byFunction.merge(
+        o.tenant() + " " + function(o.type()), 1L, Long::sum));
     if (!anyUnknown && !committed.equals(byFunction)) {
       fail(USAGE, "committed writes answered per tenant/operation " + committed
           + " differ from the committed writes in Spanner " + byFunction);
@@ -743,10 +780,9 @@ public final class HistoryChecker {
    * restore left it. Commit timestamps order the writes of one document strictly: each one
    * locks and rewrites the document row, so two of them never share one.
    *
-   * <p>purgeTrash, when the history exercises it, closes a timeline here: its document.purged
-   * row must follow a trash that is still the last state change, nothing may commit after it,
-   * and the document must be absent from Documents (and {@link #existing} must then allow 404s
-   * that started after the purge).
+   * <p>A purge closes a timeline: its document.purged row follows a trash that is still the
+   * document's last state change, and nothing commits after it ({@link #purges} checks what it
+   * leaves and answers afterwards).
    */
   private void lifecycle() {
     Map<String, StoreState.Doc> docs = new HashMap<>();
@@ -757,6 +793,7 @@ public final class HistoryChecker {
       Commit lastMove = null;
       String title = null;
       Commit lastRename = null;
+      Commit purge = null;
       for (int i = 0; i < commits.size(); i++) {
         Commit c = commits.get(i);
         if (i > 0 && c.row().occurredAt().equals(commits.get(i - 1).row().occurredAt())) {
@@ -765,6 +802,11 @@ public final class HistoryChecker {
                   commits.get(i - 1), c));
         }
         String function = function(c.row().type());
+        if (purge != null) {
+          fail(PURGE_CLOSES, "document " + doc + ": " + function + " committed after the"
+              + " document was purged (first below)", requests(purge, c));
+          continue;
+        }
         switch (function) {
           case "createDocument" -> {
             current = "LIVE";
@@ -789,6 +831,14 @@ public final class HistoryChecker {
             trashedBy = null;
             lastMove = c;
           }
+          case "purgeTrash" -> {
+            if (!"TRASHED".equals(current)) {
+              fail(PURGE_CLOSES, "document " + doc + ": purgeTrash removed it while it was "
+                  + current + " (its last state change, first below, must be a trash)",
+                  requests(lastMove, c));
+            }
+            purge = c;
+          }
           default -> {
             if ("TRASHED".equals(current)) {
               fail(TRASH_READ_ONLY, "document " + doc + ": " + function + " committed while"
@@ -803,8 +853,10 @@ public final class HistoryChecker {
         }
       }
       StoreState.Doc end = docs.get(doc);
-      if (end == null) {
-        return; // no document row: reported under no-row-from-nowhere or committed-effect
+      if (end == null || purge != null) {
+        // No document row: reported under no-row-from-nowhere or committed-effect, or purged
+        // (a row left is reported under purge-leaves-nothing).
+        return;
       }
       if (current != null && !current.equals(end.state())) {
         fail(FINAL_STATE, "document " + doc + " ends " + end.state() + ", but the last committed"
@@ -919,6 +971,151 @@ public final class HistoryChecker {
             + " had", e);
       }
     }
+  }
+
+  /**
+   * purgeTrash, run by run and document by document.
+   *
+   * <p>purge-exact: a run purges only documents whose trash (the commit before its purge, with
+   * the trashedAt the stack's clock gave it) is at or before the run's cutoff; a run that answered
+   * 200 counts as {@code purged} exactly its document.purged rows, and leaves no expired document
+   * in the trash. That last part names a document only when the run cannot have skipped it: its
+   * trash was answered before the run was sent, with a trashedAt at or before the earliest cutoff
+   * the run can have taken, and the document's next commit is this run's purge, or none, or one
+   * sent after the run answered (a restore or trash sent while the run ran may have come first,
+   * and the run then rightly skips it, as may a run stopped by its time budget).
+   *
+   * <p>After the run that purged it answered, every call on the document (other tenants' probes
+   * aside) answers 404 not_found; a keyed retry of an earlier write may still replay its stored
+   * answer (or be 409 idempotency_key_reused), and a 503 is a fault. No write commits on it
+   * (no-write-after-purge), and no listing shows it. At the end it has no row and no version, and once a later run has
+   * answered 200, no tombstone and no object under its prefix (before that, objects with a
+   * tombstone are what the next run deletes, as the invariants allow).
+   */
+  private void purges() {
+    Map<String, Long> rowsByRun = new HashMap<>();
+    state.outbox.stream().filter(o -> o.type().equals(PURGED))
+        .forEach(o -> rowsByRun.merge(o.requestId(), 1L, Long::sum));
+    for (History.Purge run : purgeRuns.values()) {
+      JsonNode answer = run.entry().status == 200 ? json(run.entry().responseBody) : null;
+      long rows = rowsByRun.getOrDefault(run.entry().requestId, 0L);
+      if (answer != null && answer.path("purged").asLong(-1) != rows) {
+        fail(PURGE_EXACT, "a purge run answered purged=" + answer.path("purged") + ", but "
+            + rows + " document.purged rows carry its request id", run.entry());
+      }
+    }
+    timelines.forEach((doc, commits) -> {
+      for (int i = 0; i < commits.size(); i++) {
+        Commit c = commits.get(i);
+        if (c.row().type().equals(PURGED) && i > 0) {
+          purgedOnlyExpired(doc, commits.get(i - 1), c);
+        } else if (function(c.row().type()).equals("deleteDocument")) {
+          Commit next = i + 1 < commits.size() ? commits.get(i + 1) : null;
+          purgeRuns.values().stream().filter(History.Purge::ranToTheEnd)
+              .forEach(run -> expiredTrashTaken(doc, c, next, run));
+        }
+      }
+    });
+    Set<String> rows = new HashSet<>();
+    state.documents.forEach(d -> rows.add(d.tenant() + "/" + d.documentId()));
+    state.versions.forEach(v -> rows.add(v.tenant() + "/" + v.documentId()));
+    List<History.Purge> runs = history.purges();
+    History.Purge last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+    purgedBy.forEach((doc, run) -> {
+      List<History.Entry> by = List.of(run.entry());
+      if (rows.contains(doc)) {
+        fail(PURGE_LEAVES_NOTHING, "document " + doc + " was purged, but its row or versions"
+            + " are still there", by);
+      }
+      if (last != null && last != run && last.ranToTheEnd() && last.entry().startedAfter(
+          run.entry())) {
+        if (state.tombstones.contains(doc)) {
+          fail(PURGE_LEAVES_NOTHING, "document " + doc + " keeps its tombstone after a later"
+              + " run answered 200 (the second request below)", by.get(0), last.entry());
+        }
+        state.objects.stream().filter(name -> name.startsWith(doc + "/")).findFirst()
+            .ifPresent(name -> fail(PURGE_LEAVES_NOTHING, "object " + name + " of purged"
+                + " document " + doc + " is left after a later run answered 200 (the second"
+                + " request below)", by.get(0), last.entry()));
+      }
+    });
+    for (History.Entry e : entries) {
+      History.Purge run = e.documentId == null || e.crossTenant ? null
+          : purgedBy.get(e.tenant + "/" + e.documentId);
+      if (run != null && e.startedAfter(run.entry())) {
+        answeredAsPurged(e, run);
+      }
+      if (e.function.equals("listDocuments") && e.ok()) {
+        for (String id : revealed(e)) {
+          History.Purge gone = purgedBy.get(e.tenant + "/" + id);
+          if (gone != null && e.startedAfter(gone.entry())) {
+            fail(PURGED_404, "listDocuments listed document " + id + ", which a purge run"
+                + " (first below) had removed", gone.entry(), e);
+          }
+        }
+      }
+    }
+  }
+
+  /** The purge commit {@code purge} followed {@code trash}: trashed at or before its cutoff. */
+  private void purgedOnlyExpired(String doc, Commit trash, Commit purge) {
+    History.Purge run = purgeRuns.get(purge.row().requestId());
+    Instant trashedAt = trashedAt(trash);
+    if (run != null && trashedAt != null && trashedAt.isAfter(run.latestCutoff())) {
+      fail(PURGE_EXACT, "document " + doc + " was purged, but it was trashed at " + trashedAt
+          + ", after the run's cutoff (at most " + run.latestCutoff() + ")",
+          requests(trash, purge));
+    }
+  }
+
+  /**
+   * {@code run} answered 200 within its budget: if {@code trash} had expired and stayed the
+   * document's last commit all through the run, the run purged it.
+   */
+  private void expiredTrashTaken(String doc, Commit trash, Commit next, History.Purge run) {
+    Instant trashedAt = trashedAt(trash);
+    if (trash.entry() == null || !run.entry().startedAfter(trash.entry()) || trashedAt == null
+        || trashedAt.isAfter(run.earliestCutoff())) {
+      return;
+    }
+    if (next != null) {
+      History.Purge by = next.row().type().equals(PURGED)
+          ? purgeRuns.get(next.row().requestId()) : null;
+      History.Entry nextEntry = by != null ? by.entry() : next.entry();
+      if (by == run || nextEntry == null || unknown(nextEntry)
+          || nextEntry.startNanos < run.entry().endNanos) {
+        return; // this run took it, or what came next may have come before the run reached it
+      }
+    }
+    List<History.Entry> shown = new ArrayList<>(requests(trash, next));
+    shown.add(run.entry());
+    fail(PURGE_EXACT, "document " + doc + ", trashed at " + trashedAt + ", at or before the"
+        + " run's cutoff (at least " + run.earliestCutoff() + "), stayed in the trash all through"
+        + " a run that answered 200, which did not purge it", shown);
+  }
+
+  /** The trashedAt a committed trash answered, when its answer is known. */
+  private static Instant trashedAt(Commit trash) {
+    JsonNode at = trash.answer() == null ? null : trash.answer().at("/document/trashedAt");
+    return at == null || !at.isTextual() ? null : Instant.parse(at.asText());
+  }
+
+  /** A call on a document sent after the run that purged it had answered. */
+  private void answeredAsPurged(History.Entry e, History.Purge run) {
+    if (e.committed()) {
+      fail(NO_WRITE_AFTER_PURGE, e.function + " answered a new effect on document "
+          + e.documentId + ", which a purge run (first below) had removed", run.entry(), e);
+      return;
+    }
+    boolean storedAnswer = e.key != null && (e.ok() && e.replayed
+        || e.status == 409 && "idempotency_key_reused".equals(e.code));
+    if (unknown(e) || storedAnswer || e.status == 503
+        || e.status == 404 && "not_found".equals(e.code)) {
+      return;
+    }
+    fail(PURGED_404, e.function + " on document " + e.documentId + ", which a purge run (first"
+        + " below) had removed, answered " + e.status + " " + e.code + " (every call on a purged"
+        + " document answers 404 not_found, but a keyed retry's stored answer)", run.entry(), e);
   }
 
   /**

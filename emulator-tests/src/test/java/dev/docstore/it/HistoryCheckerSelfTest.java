@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.docstore.api.Operation;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ class HistoryCheckerSelfTest {
   private static final String DAY = "2026-11-28";
   private static final String P1 = "{\"content\":\"one\",\"title\":\"t\"}";
   private static final Instant MIDNIGHT = Instant.parse(DAY + "T00:00:00Z");
+  private static final String D1 = "{\"documentId\":\"d1\"}";
   private static final String DOC1 = "{\"document\":{\"documentId\":\"d1\",\"latestVersion\":1,"
       + "\"state\":\"LIVE\",\"etag\":\"\\\"e1\\\"\"},"
       + "\"version\":{\"documentId\":\"d1\",\"version\":1}}";
@@ -131,6 +133,60 @@ class HistoryCheckerSelfTest {
           412, "precondition_failed", "{\"code\":\"precondition_failed\",\"etag\":\"\\\"e7\\\"\"}");
       documentIs("renamed", "LIVE");
       return this;
+    }
+
+    History.Entry purgeRun;
+
+    /** Then, after {@link #lifecycle}, d1 back in the trash (k25, trashed at 21 s). */
+    Fixture trashedAgain() {
+      lifecycle("\"e3\"");
+      History.Entry trashAgain = write(25, "deleteDocument", "k25", D1, null, 200, "",
+          document("e8", "TRASHED", "renamed"));
+      state.idempotency.add(new StoreState.Idem("A", "k25", "deleteDocument", 200,
+          trashAgain.responseBody, "d1"));
+      event(25, "e25", "document.trashed", null, "r25");
+      documentIs("renamed", "TRASHED");
+      return this;
+    }
+
+    /**
+     * Then a purge run (r26, its cutoff {@code cutoff} to a second later) that removes d1: its
+     * document.purged row, no row or version left; a later run (r27) that finds nothing; and
+     * after them a read and a restore answered 404 and a keyed retry of the trash replayed.
+     */
+    Fixture purged(Instant cutoff) {
+      trashedAgain();
+      purgeRun = purge(26, 1, cutoff);
+      event(26, "e26", "document.purged", null, "r26");
+      state.documents.clear();
+      state.versions.clear();
+      purge(27, 0, MIDNIGHT.plusSeconds(27));
+      write(28, "getDocument", null, "documentId=d1", null, 404, "not_found",
+          "{\"code\":\"not_found\"}");
+      write(29, "restoreDocument", null, D1, null, 404, "not_found",
+          "{\"code\":\"not_found\"}");
+      History.Entry retry = write(30, "deleteDocument", "k25", D1, null, 200, "",
+          document("e8", "TRASHED", "renamed"));
+      retry.complete(retry.endNanos, 200, "", true, retry.responseBody);
+      return this;
+    }
+
+    Fixture purged() {
+      return purged(MIDNIGHT.plusSeconds(26));
+    }
+
+    /**
+     * A purgeTrash run sent at {@code seq}1 ms, after the write before it answered, and answered
+     * 200 with {@code purged} 4 ms later.
+     */
+    History.Entry purge(long seq, int purged, Instant cutoff) {
+      History.Entry e = new History.Entry(seq, 1, "", "purgeTrash", null, "r" + seq, "", null,
+          null, null, false, null, (seq * 10 + 1) * 1_000_000);
+      e.complete((seq * 10 + 5) * 1_000_000, 200, "", false, "{\"purged\":" + purged
+          + ",\"finished\":0,\"skipped\":0}");
+      history.add(e);
+      history.purge(new History.Purge(e, cutoff, cutoff.plusSeconds(1), Duration.ofSeconds(10)));
+      return e;
     }
 
     /** A write of tenant A on d1, sent at {@code seq}0 ms and answered 10 ms later. */
@@ -434,5 +490,142 @@ class HistoryCheckerSelfTest {
     assertTrue(report.checks().contains(HistoryChecker.EFFECT_PRESENT), render(report));
     assertTrue(render(report).contains("deleteDocument answered a document that is not in the"
         + " trash"), render(report));
+  }
+
+  // ---- purgeTrash ----
+
+  @Test
+  void aConsistentPurgeHistoryPasses() {
+    HistoryChecker.Report report = new Fixture().purged().check();
+    assertTrue(report.ok(), render(report));
+  }
+
+  @Test
+  void aPurgeOfTrashYoungerThanItsCutoffIsReported() {
+    HistoryChecker.Report report = new Fixture().purged(MIDNIGHT.plusSeconds(10)).check();
+    String text = render(report);
+    assertEquals(Set.of(HistoryChecker.PURGE_EXACT), report.checks(), text);
+    assertTrue(text.contains("trashed at " + DAY + "T00:00:21Z, after the run's cutoff (at most "
+        + DAY + "T00:00:11Z)") && text.contains("req=r25") && text.contains("req=r26"), text);
+  }
+
+  @Test
+  void aRunThatLeftExpiredTrashOrMiscountedIsReported() {
+    Fixture left = new Fixture().trashedAgain();
+    left.purge(26, 0, MIDNIGHT.plusSeconds(26));
+    HistoryChecker.Report report = left.check();
+    String text = render(report);
+    assertEquals(Set.of(HistoryChecker.PURGE_EXACT), report.checks(), text);
+    assertTrue(text.contains("stayed in the trash all through a run that answered 200")
+        && text.contains("req=r25") && text.contains("req=r26"), text);
+
+    Fixture miscounted = new Fixture().purged();
+    miscounted.purgeRun.complete(miscounted.purgeRun.endNanos, 200, "", false,
+        "{\"purged\":2,\"finished\":0,\"skipped\":0}");
+    report = miscounted.check();
+    assertEquals(Set.of(HistoryChecker.PURGE_EXACT), report.checks(), render(report));
+    assertTrue(render(report).contains("answered purged=2, but 1 document.purged rows"),
+        render(report));
+  }
+
+  @Test
+  void aRestoreRacingARunThatSkipsTheDocumentIsNotAViolation() {
+    Fixture f = new Fixture().trashedAgain();
+    f.purge(26, 0, MIDNIGHT.plusSeconds(26));
+    // Sent while the run ran: it may have committed before the run reached the document.
+    f.add(40, "A", "restoreDocument", null, "r40", D1, "d1", null, null, 262, 275, 200, "",
+        false, Fixture.document("e9", "LIVE", "renamed"));
+    f.event(27, "e40", "document.restored", null, "r40");
+    f.documentIs("renamed", "LIVE");
+    HistoryChecker.Report report = f.check();
+    assertTrue(report.ok(), render(report));
+  }
+
+  @Test
+  void aPurgeOfALiveDocumentAndACommitAfterAPurgeAreReported() {
+    Fixture live = new Fixture().lifecycle("\"e3\"");
+    live.purge(26, 1, MIDNIGHT.plusSeconds(26));
+    live.event(26, "e26", "document.purged", null, "r26");
+    live.state.documents.clear();
+    live.state.versions.clear();
+    HistoryChecker.Report report = live.check();
+    assertEquals(Set.of(HistoryChecker.PURGE_CLOSES), report.checks(), render(report));
+    assertTrue(render(report).contains("purgeTrash removed it while it was LIVE")
+        && render(report).contains("req=r23"), render(report));
+
+    Fixture after = new Fixture().purged();
+    String renamed = "{\"documentId\":\"d1\",\"title\":\"late\"}";
+    after.write(31, "updateDocument", "k31", renamed, null, 200, "",
+        Fixture.document("e10", "LIVE", "late"));
+    after.state.idempotency.add(new StoreState.Idem("A", "k31", "updateDocument", 200,
+        Fixture.document("e10", "LIVE", "late"), "d1"));
+    after.state.outbox.add(new StoreState.Outbox("A", "e31", "document.updated", "d1", null,
+        "r31", MIDNIGHT.plusSeconds(31), false));
+    Fixture.count(after.state.usage, "updateDocument");
+    Fixture.count(after.state.apiUsage, "updateDocument");
+    after.state.processedEvents.add("A/e31");
+    report = after.check();
+    String text = render(report);
+    assertTrue(report.checks().containsAll(Set.of(HistoryChecker.PURGE_CLOSES,
+        HistoryChecker.NO_WRITE_AFTER_PURGE)), text);
+    assertTrue(text.contains("updateDocument committed after the document was purged")
+        && text.contains("updateDocument answered a new effect on document d1") && text.contains(
+            "req=r31"), text);
+  }
+
+  @Test
+  void aCallOnAPurgedDocumentThatIsNot404IsReported() {
+    Fixture restore = new Fixture().purged();
+    restore.write(31, "restoreDocument", null, D1, null, 409, "document_state",
+        "{\"code\":\"document_state\"}");
+    HistoryChecker.Report report = restore.check();
+    assertEquals(Set.of(HistoryChecker.PURGED_404), report.checks(), render(report));
+    assertTrue(render(report).contains("restoreDocument on document d1, which a purge run (first"
+        + " below) had removed, answered 409 document_state") && render(report).contains(
+            "req=r26"), render(report));
+
+    Fixture read = new Fixture().purged();
+    read.write(31, "getDocument", null, "documentId=d1", null, 200, "",
+        Fixture.document("e8", "TRASHED", "renamed").replaceFirst("}}$", "},\"versions\":["
+            + "{\"documentId\":\"d1\",\"version\":1},{\"documentId\":\"d1\",\"version\":2}]}"));
+    report = read.check();
+    assertEquals(Set.of(HistoryChecker.PURGED_404), report.checks(), render(report));
+
+    Fixture list = new Fixture().purged();
+    list.add(31, "A", "listDocuments", null, "r31", "pageSize=20&state=TRASHED", null, null,
+        null, 310, 320, 200, "", false, "{\"documents\":[" + Fixture.document("e8", "TRASHED", "renamed")
+            .replaceFirst("^\\{\"document\":", "").replaceFirst("}$", "") + "]}");
+    report = list.check();
+    assertEquals(Set.of(HistoryChecker.PURGED_404), report.checks(), render(report));
+    assertTrue(render(report).contains("listDocuments listed document d1"), render(report));
+  }
+
+  @Test
+  void aPurgeThatLeftRowsATombstoneOrObjectsIsReported() {
+    Fixture row = new Fixture().purged();
+    row.state.documents.add(new StoreState.Doc("A", "d1", "renamed", "TRASHED", 2, 2, 8));
+    HistoryChecker.Report report = row.check();
+    assertEquals(Set.of(HistoryChecker.PURGE_LEAVES_NOTHING), report.checks(), render(report));
+    assertTrue(render(report).contains("its row or versions are still there"), render(report));
+
+    Fixture leftovers = new Fixture().purged();
+    leftovers.state.tombstones.add("A/d1");
+    leftovers.state.objects.add("A/d1/S1");
+    leftovers.state.objects.add("A/d10/S1");
+    report = leftovers.check();
+    String text = render(report);
+    assertEquals(Set.of(HistoryChecker.PURGE_LEAVES_NOTHING), report.checks(), text);
+    assertTrue(text.contains("keeps its tombstone after a later run answered 200")
+        && text.contains("object A/d1/S1 of purged document A/d1") && !text.contains("A/d10"),
+        text);
+  }
+
+  @Test
+  void a404BeforeAnyPurgeBeganIsStillReported() {
+    Fixture f = new Fixture().purged();
+    f.add(41, "A", "getDocument", null, "r41", "documentId=d1", "d1", null, null, 240, 250,
+        404, "not_found", false, "{\"code\":\"not_found\"}");
+    HistoryChecker.Report report = f.check();
+    assertEquals(Set.of(HistoryChecker.EXISTING), report.checks(), render(report));
   }
 }

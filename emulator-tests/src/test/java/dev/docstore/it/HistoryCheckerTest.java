@@ -1,12 +1,14 @@
 package dev.docstore.it;
 
 import static dev.docstore.api.Operation.GET_USAGE;
+import static dev.docstore.api.Operation.PURGE_TRASH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.pubsub.v1.PubsubMessage;
 import com.google.pubsub.v1.ReceivedMessage;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -25,7 +27,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * writes across a few tenants, retry with the same Idempotency-Key (sometimes with a changed
  * payload, sometimes twice at once) and probe each other's ids, while failpoints (error, abort,
  * delay) are armed at random and the analytics events are delivered to analyticsSubscriber, some
- * twice and some late. Then the relay runs, every event is delivered, and the
+ * twice and some late. Beside them purgeTrash runs every couple of seconds, and twice the stack's
+ * clock first moves on by the trash retention, so that what is then in the trash expires while
+ * the clients go on restoring, trashing and calling it. Then the clock moves once more and a
+ * last purge takes all the trash, the relay runs, every event is delivered, and the
  * {@link HistoryChecker} checks the recorded history against the store.
  *
  * <p>Seeded: {@code -Dhistory.seed=N} repeats every client's choices (thread interleavings still
@@ -33,8 +38,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code -Dhistory.tenants}.
  */
 class HistoryCheckerTest {
+  /** The shortest retention there is: one move of the stack's clock expires the trash. */
+  private static final Duration RETENTION = Duration.ofDays(1);
+  /** How many times the purger moves the clock on by the retention during a run. */
+  private static final int CLOCK_MOVES = 2;
+
+  // The clock moves CLOCK_MOVES x RETENTION (48 h) while the clients run, so a key stored at the
+  // start is retried up to 48 h and the run's seconds later by the stack's clock. Its record must
+  // not expire in between (a retry would then execute afresh, a second effect the checker has no
+  // model for): the longest TTL there is, 72 h, keeps 24 h to spare. The last purge's move and
+  // the relay's grace-period moves come after the clients stopped, when no key is retried.
   @RegisterExtension
-  static final Stack STACK = new Stack().env("PUBLISH_TIMEOUT", "PT2S");
+  static final Stack STACK = new Stack().env("PUBLISH_TIMEOUT", "PT2S")
+      .env("TRASH_RETENTION", RETENTION.toString())
+      .env("IDEMPOTENCY_TTL", "PT72H");
 
   private static long seed() {
     String given = System.getProperty("history.seed");
@@ -69,7 +86,10 @@ class HistoryCheckerTest {
     HistoryClient.World world = new HistoryClient.World(tenantIds);
     long started = System.nanoTime();
     long deadline = started + TimeUnit.SECONDS.toNanos(seconds);
-    ExecutorService pool = Executors.newFixedThreadPool(clients + 2);
+    HistoryClient.Purger purger = new HistoryClient.Purger(clients, world, STACK.api(),
+        STACK.clock(), history, RETENTION,
+        STACK.local().config().requestDeadline().dividedBy(2), seed, deadline, CLOCK_MOVES);
+    ExecutorService pool = Executors.newFixedThreadPool(clients + 3);
     ExecutorService twins = Executors.newCachedThreadPool();
     Random deliveryRandom = new Random(seed * 31 + 7);
     List<PubsubMessage> late = new ArrayList<>();
@@ -83,6 +103,7 @@ class HistoryCheckerTest {
       }
       futures.add(pool.submit(new HistoryClient.Chaos(STACK.local().docstore().failpoints(),
           history, seed, deadline)));
+      futures.add(pool.submit(purger));
       // The subscriber runs concurrently with the writers: some messages twice, some late.
       Future<?> deliveries = pool.submit(() -> {
         while (running.get()) {
@@ -104,6 +125,11 @@ class HistoryCheckerTest {
     }
     long runMillis = (System.nanoTime() - started) / 1_000_000;
 
+    // A last purge, with no failpoint armed and nothing running beside it, of all the trash:
+    // every trashed document must go, and what runs stopped by a failpoint left is finished.
+    // This move is not one the keys must outlive: no key is retried any more.
+    purger.expireAndPurge("after the clients stopped");
+
     // The relay, as Cloud Scheduler runs it, until it finds nothing left; then every event.
     int relayed = 0;
     for (int i = 0; i < 5; i++) {
@@ -124,6 +150,7 @@ class HistoryCheckerTest {
     }
 
     StoreState state = StoreState.read(STACK.rows().client());
+    state.objects.addAll(STACK.local().docstore().content().objectNamesUnder(""));
     state.invariantViolations.addAll(STACK.invariants().violations());
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     for (String t : tenantIds) {
@@ -143,12 +170,16 @@ class HistoryCheckerTest {
     long replayed = entries.stream().filter(e -> e.replayed).count();
     long failed = entries.stream().filter(e -> e.status >= 500).count();
     long rejected = entries.stream().filter(e -> e.status >= 400 && e.status < 500).count();
+    long purgeRuns = history.purges().size();
+    long purged = state.outbox.stream()
+        .filter(o -> o.type().equals(PURGE_TRASH.eventType())).count();
     String summary = String.format("  %d requests in %d ms (%d writes: %d committed, %d replayed,"
         + " %d 5xx, %d 4xx incl. reads); %d failpoints armed; %d events in the outbox, %d"
-        + " relayed, %d deliveries (%d duplicates); %d documents, %d versions",
+        + " relayed, %d deliveries (%d duplicates); %d purge runs purged %d documents;"
+        + " %d documents, %d versions",
         entries.size(), runMillis, writes, committed, replayed, failed, rejected,
         history.arms().size(), state.outbox.size(), relayed, delivered[0], delivered[1],
-        state.documents.size(), state.versions.size());
+        purgeRuns, purged, state.documents.size(), state.versions.size());
     System.out.println(header + "\n" + summary + "\n  outcomes: " + outcomes(entries));
     if (!report.ok()) {
       String text = report.render(header + "\n" + summary, reproduce);
@@ -157,6 +188,7 @@ class HistoryCheckerTest {
     }
     assertTrue(committed > 0,
         "the run committed writes and the checker saw them: " + summary);
+    assertTrue(purged > 0, "the run purged documents and the checker saw them: " + summary);
   }
 
   /** function → "status code" → count, for seeing what a run exercised. */

@@ -5,13 +5,17 @@ import dev.docstore.api.Operation;
 import dev.docstore.failpoints.Failpoints;
 import dev.docstore.input.Sha256;
 import dev.docstore.testing.DocstoreClient;
+import dev.docstore.testing.TestClock;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -93,6 +97,10 @@ final class HistoryClient implements Runnable {
       "restoreDocument", "restoreDocument",
       "getDocument", "getDocument", "listDocuments", "getVersionContent", "getVersionContent",
       "getUsage"};
+
+  /** The calls whose 404 is about the document itself, not one of its versions. */
+  private static final Set<String> ON_THE_DOCUMENT = Set.of("getDocument",
+      "createDocumentVersion", "updateDocument", "deleteDocument", "restoreDocument");
 
   private final int client;
   private final Api api;
@@ -226,7 +234,7 @@ final class HistoryClient implements Runnable {
   /** Another tenant's document id, with this tenant's credentials: must be 404. */
   private void probe(String tenant) {
     List<String> others = world.tenants.stream().filter(t -> !t.equals(tenant)).toList();
-    List<Doc> docs = world.docs.get(pick(others));
+    List<Doc> docs = List.copyOf(world.docs.get(pick(others)));
     if (docs.isEmpty()) {
       fresh(tenant);
       return;
@@ -249,7 +257,8 @@ final class HistoryClient implements Runnable {
   }
 
   private void fresh(String tenant) {
-    List<Doc> docs = world.docs.get(tenant);
+    // A snapshot: a purged document leaves the list while we choose (see forgetIfPurged).
+    List<Doc> docs = List.copyOf(world.docs.get(tenant));
     String function = docs.isEmpty() ? "createDocument" : WEIGHTED[rnd.nextInt(WEIGHTED.length)];
     // A quarter of the operations go to the tenant's first document, a hot spot where writers
     // contend for the version allocation and the same versions' states.
@@ -418,6 +427,7 @@ final class HistoryClient implements Runnable {
       request.header("If-Match", sent.ifMatch());
     }
     Api.Response response = exchange(e, request.json(payload));
+    forgetIfPurged(e, crossTenant);
     if (sent.key() != null) {
       String id = tenant + "\u0000" + sent.key() + "\u0000" + e.payloadHash;
       if (e.unknown() || e.status == 503) {
@@ -455,6 +465,7 @@ final class HistoryClient implements Runnable {
     history.add(e);
     Api.Response response = exchange(e, api.get(function).tenant(tenant)
         .header("X-User-Id", "u" + client).header("X-Request-Id", requestId).query(query));
+    forgetIfPurged(e, crossTenant);
     if (response != null && !crossTenant && e.ok() && function.equals("getDocument")) {
       Doc doc = world.byId.get(documentId);
       if (doc != null) {
@@ -463,7 +474,27 @@ final class HistoryClient implements Runnable {
     }
   }
 
+  /**
+   * A 404 on a document of the tenant itself: purgeTrash removed it (nothing else removes a
+   * document), so the clients stop choosing it; keyed retries of earlier writes on it go on.
+   */
+  private void forgetIfPurged(History.Entry e, boolean crossTenant) {
+    if (e.status == 404 && !crossTenant && e.documentId != null
+        && ON_THE_DOCUMENT.contains(e.function)) {
+      Doc doc = world.byId.get(e.documentId);
+      if (doc != null) {
+        world.docs.get(e.tenant).remove(doc);
+      }
+    }
+  }
+
   private Api.Response exchange(History.Entry e, Api.Request request) {
+    return exchange(history, rnd, e, request);
+  }
+
+  /** Sends {@code request} and completes {@code e} with what came back, or with the failure. */
+  private static Api.Response exchange(History history, Random rnd, History.Entry e,
+      Api.Request request) {
     Api.Response response;
     try {
       response = request.send();
@@ -525,6 +556,119 @@ final class HistoryClient implements Runnable {
         failpoints.set(name, action);
         history.arm(history.now(), name, action);
       }
+    }
+  }
+
+  /**
+   * purgeTrash as Cloud Scheduler runs it, beside the clients: a run every couple of seconds
+   * (finding nothing expired, or finishing what a run stopped by a failpoint left), and at
+   * {@code moves} moments spread over the run the stack's clock first moves on by the retention,
+   * so that everything then in the trash expires: each in its own slot of the run, once the
+   * clients have seen a few documents in the trash (or at the end of the slot, whatever they
+   * saw), so that a move has something to expire. After such a move runs follow one another until
+   * one answers 200, as the next scheduled run would take over from one a failpoint stopped.
+   * Every run is recorded with the cutoff it can have taken.
+   *
+   * <p>The clock moves {@code moves} times the retention in all: the run's idempotency keys must
+   * outlive that, or a late retry would find its record expired and execute afresh (see
+   * HistoryCheckerTest's IDEMPOTENCY_TTL).
+   */
+  static final class Purger implements Runnable {
+    private static final int RUNS_AFTER_A_MOVE = 8;
+    /** The trashed documents the clients saw that make a move worth it. */
+    private static final int TRASH_WORTH_A_MOVE = 3;
+    private final int client;
+    private final World world;
+    private final Api api;
+    private final TestClock clock;
+    private final History history;
+    private final Duration retention;
+    private final Duration budget;
+    private final Random rnd;
+    private final long startNanos;
+    private final long deadlineNanos;
+    private final int moves;
+    private int moved;
+
+    /**
+     * @param budget how long a run takes new batches: half the request deadline, as the
+     *     composition root gives it
+     */
+    Purger(int client, World world, Api api, TestClock clock, History history,
+        Duration retention, Duration budget, long seed, long deadlineNanos, int moves) {
+      this.client = client;
+      this.world = world;
+      this.api = api;
+      this.clock = clock;
+      this.history = history;
+      this.retention = retention;
+      this.budget = budget;
+      this.rnd = new Random(seed * 104_729L + 29);
+      this.startNanos = System.nanoTime();
+      this.deadlineNanos = deadlineNanos;
+      this.moves = moves;
+    }
+
+    @Override
+    public void run() {
+      while (System.nanoTime() < deadlineNanos) {
+        sleep(1_500 + rnd.nextInt(1_000));
+        long now = System.nanoTime();
+        if (now >= deadlineNanos) {
+          return;
+        }
+        long slot = (deadlineNanos - startNanos) / (moves + 1);
+        long slotEnd = startNanos + (moved + 2) * slot;
+        if (moved < moves && now - startNanos >= (moved + 1) * slot
+            && (trashSeen() >= TRASH_WORTH_A_MOVE || now + 2_500_000_000L >= slotEnd)) {
+          moved++;
+          expireAndPurge("after clock move " + moved);
+        } else {
+          once(null);
+        }
+      }
+    }
+
+    /** The documents the clients last saw in the trash: a hint, as the clients' own. */
+    private long trashSeen() {
+      return world.docs.values().stream().flatMap(List::stream)
+          .filter(d -> d.trashed().get()).count();
+    }
+
+    /**
+     * Moves the clock on by the retention, so that everything in the trash now expires, then
+     * purges.
+     */
+    void expireAndPurge(String note) {
+      clock.advance(retention);
+      history.note("t+" + history.millis(history.now()) + "ms: the clock moved on by "
+          + retention);
+      untilAnswered(note);
+    }
+
+    /** Runs until one answers 200 (a bounded number): what earlier runs left is finished. */
+    private void untilAnswered(String note) {
+      for (int i = 0; i < RUNS_AFTER_A_MOVE; i++) {
+        if (once(note).status == 200) {
+          return;
+        }
+        sleep(100);
+      }
+    }
+
+    private History.Entry once(String note) {
+      long seq = history.nextSeq();
+      String requestId = "h" + seq + "-purge";
+      History.Entry e = new History.Entry(seq, client, "", Operation.PURGE_TRASH.functionName(),
+          null, requestId, "", null, null, null, false, note, history.now());
+      history.add(e);
+      Instant before = clock.instant();
+      exchange(history, rnd, e, api.post(Operation.PURGE_TRASH).tenant(null)
+          .header("X-Request-Id", requestId));
+      Instant after = clock.instant();
+      history.purge(new History.Purge(e, before.minus(retention), after.minus(retention),
+          budget));
+      return e;
     }
   }
 }

@@ -52,6 +52,13 @@ public final class StoreState {
    * reads them back (after the nemesis's restarts); empty when the run does not.
    */
   public final List<Served> served = new ArrayList<>();
+  /** PurgedDocuments rows, as {@code tenant/documentId}: purges whose objects may remain. */
+  public final List<String> tombstones = new ArrayList<>();
+  /**
+   * Every object name in the bucket, for a run that purges (filled by the test, which holds the
+   * storage; empty otherwise): a purged document's prefix must end empty.
+   */
+  public final List<String> objects = new ArrayList<>();
   /** ProcessedEvents rows. */
   public final List<String> processedEvents = new ArrayList<>();
   /** The invariants of docs/CONTRACT.md as the {@link InvariantChecker} found them. */
@@ -66,6 +73,8 @@ public final class StoreState {
     versions.removeIf(v -> v.tenant().equals(tenant));
     idempotency.removeIf(r -> r.tenant().equals(tenant));
     processedEvents.removeIf(event -> event.startsWith(tenant + "/"));
+    tombstones.removeIf(doc -> doc.startsWith(tenant + "/"));
+    objects.removeIf(name -> name.startsWith(tenant + "/"));
     outbox.removeIf(o -> o.tenant().equals(tenant));
     usage.removeIf(u -> u.tenant().equals(tenant));
     apiUsage.removeIf(u -> u.tenant().equals(tenant));
@@ -97,6 +106,8 @@ public final class StoreState {
         + " Count FROM DailyApiUsage) GROUP BY TenantId, Day, Operation",
         rs -> s.usage.add(new Usage(rs.getString(0), rs.getDate(1).toString(), rs.getString(2),
             rs.getLong(3))));
+    query(db, "SELECT TenantId, DocumentId FROM PurgedDocuments",
+        rs -> s.tombstones.add(rs.getString(0) + "/" + rs.getString(1)));
     query(db, "SELECT TenantId, EventId FROM ProcessedEvents",
         rs -> s.processedEvents.add(rs.getString(0) + "/" + rs.getString(1)));
     return s;
