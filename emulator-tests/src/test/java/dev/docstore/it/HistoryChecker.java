@@ -988,9 +988,9 @@ public final class HistoryChecker {
    * <p>After the run that purged it answered, every call on the document (other tenants' probes
    * aside) answers 404 not_found; a keyed retry of an earlier write may still replay its stored
    * answer (or be 409 idempotency_key_reused), and a 503 is a fault. No write commits on it
-   * (no-write-after-purge), and no listing shows it. At the end it has no row and no version, and once a later run has
-   * answered 200, no tombstone and no object under its prefix (before that, objects with a
-   * tombstone are what the next run deletes, as the invariants allow).
+   * (no-write-after-purge), and no listing shows it. At the end it has no row and no version,
+   * and once a later run has answered 200, no tombstone and no object under its prefix (before
+   * that, objects with a tombstone are what the next run deletes, as the invariants allow).
    */
   private void purges() {
     Map<String, Long> rowsByRun = new HashMap<>();
@@ -1039,22 +1039,43 @@ public final class HistoryChecker {
                 + " request below)", by.get(0), last.entry()));
       }
     });
+    Map<History.Purge, History.Entry> settled = settledBy(runs);
     for (History.Entry e : entries) {
       History.Purge run = e.documentId == null || e.crossTenant ? null
           : purgedBy.get(e.tenant + "/" + e.documentId);
-      if (run != null && e.startedAfter(run.entry())) {
+      if (run != null && settled.containsKey(run) && e.startedAfter(settled.get(run))) {
         answeredAsPurged(e, run);
       }
       if (e.function.equals("listDocuments") && e.ok()) {
         for (String id : revealed(e)) {
           History.Purge gone = purgedBy.get(e.tenant + "/" + id);
-          if (gone != null && e.startedAfter(gone.entry())) {
+          if (gone != null && settled.containsKey(gone)
+              && e.startedAfter(settled.get(gone))) {
             fail(PURGED_404, "listDocuments listed document " + id + ", which a purge run"
                 + " (first below) had removed", gone.entry(), e);
           }
         }
       }
     }
+  }
+
+  /**
+   * The request after whose answer a run's purges are surely committed: the run's own when it
+   * answered 200. A run with no answer, or a 503 (one may come at the deadline while a commit it
+   * cancelled is still applied), is settled by the next run's answer instead: the one purger
+   * sends its runs one after another. A run with no next one settles nothing.
+   */
+  private static Map<History.Purge, History.Entry> settledBy(List<History.Purge> runs) {
+    Map<History.Purge, History.Entry> settled = new HashMap<>();
+    for (int i = 0; i < runs.size(); i++) {
+      History.Purge run = runs.get(i);
+      if (run.entry().status == 200) {
+        settled.put(run, run.entry());
+      } else if (i + 1 < runs.size()) {
+        settled.put(run, runs.get(i + 1).entry());
+      }
+    }
+    return settled;
   }
 
   /** The purge commit {@code purge} followed {@code trash}: trashed at or before its cutoff. */

@@ -3,6 +3,7 @@ package dev.docstore.it;
 import static dev.docstore.api.Operation.GET_USAGE;
 import static dev.docstore.api.Operation.PURGE_TRASH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,11 +15,13 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -128,7 +131,7 @@ class HistoryCheckerTest {
     // A last purge, with no failpoint armed and nothing running beside it, of all the trash:
     // every trashed document must go, and what runs stopped by a failpoint left is finished.
     // This move is not one the keys must outlive: no key is retried any more.
-    purger.expireAndPurge("after the clients stopped");
+    purger.expireAndPurgeAll("after the clients stopped");
 
     // The relay, as Cloud Scheduler runs it, until it finds nothing left; then every event.
     int relayed = 0;
@@ -189,6 +192,19 @@ class HistoryCheckerTest {
     assertTrue(committed > 0,
         "the run committed writes and the checker saw them: " + summary);
     assertTrue(purged > 0, "the run purged documents and the checker saw them: " + summary);
+    // Not only the last purge, after the clients stopped: the checks of calls after a purge
+    // need purges among the clients.
+    Set<String> runsAmongClients = history.purges().stream()
+        .filter(p -> p.entry().startNanos < deadline).map(p -> p.entry().requestId)
+        .collect(Collectors.toSet());
+    Set<String> purgedAmongClients = state.outbox.stream()
+        .filter(o -> o.type().equals(PURGE_TRASH.eventType())
+            && runsAmongClients.contains(o.requestId()))
+        .map(o -> o.tenant() + "/" + o.documentId()).collect(Collectors.toSet());
+    assertFalse(purgedAmongClients.isEmpty(), "a purge while the clients ran: " + summary);
+    assertTrue(entries.stream().anyMatch(e -> e.status == 404 && !e.crossTenant
+            && purgedAmongClients.contains(e.tenant + "/" + e.documentId)),
+        "a call of the owner on a document purged while the clients ran: " + summary);
   }
 
   /** function → "status code" → count, for seeing what a run exercised. */

@@ -612,15 +612,18 @@ final class HistoryClient implements Runnable {
     @Override
     public void run() {
       while (System.nanoTime() < deadlineNanos) {
-        sleep(1_500 + rnd.nextInt(1_000));
+        long left = (deadlineNanos - System.nanoTime()) / 1_000_000;
+        sleep(Math.max(0, Math.min(left, 1_500 + rnd.nextInt(1_000))));
         long now = System.nanoTime();
         if (now >= deadlineNanos) {
           return;
         }
         long slot = (deadlineNanos - startNanos) / (moves + 1);
         long slotEnd = startNanos + (moved + 2) * slot;
+        // The move is forced in the last five seconds of its slot, two pauses at least, so that
+        // no pause steps over it.
         if (moved < moves && now - startNanos >= (moved + 1) * slot
-            && (trashSeen() >= TRASH_WORTH_A_MOVE || now + 2_500_000_000L >= slotEnd)) {
+            && (trashSeen() >= TRASH_WORTH_A_MOVE || now + 5_000_000_000L >= slotEnd)) {
           moved++;
           expireAndPurge("after clock move " + moved);
         } else {
@@ -639,11 +642,36 @@ final class HistoryClient implements Runnable {
      * Moves the clock on by the retention, so that everything in the trash now expires, then
      * purges.
      */
-    void expireAndPurge(String note) {
+    private void expireAndPurge(String note) {
+      expire();
+      untilAnswered(note);
+    }
+
+    private void expire() {
       clock.advance(retention);
       history.note("t+" + history.millis(history.now()) + "ms: the clock moved on by "
           + retention);
-      untilAnswered(note);
+    }
+
+    /**
+     * After the clients stopped: moves the clock on, then runs until one answers 200 within its
+     * budget having purged nothing (a bounded number). Every expired document is then gone, and
+     * the tombstones of the runs before it are finished, so the checker can hold every purge to
+     * "no tombstone and no object left".
+     */
+    void expireAndPurgeAll(String note) {
+      expire();
+      for (int i = 0; i < RUNS_AFTER_A_MOVE; i++) {
+        History.Entry e = once(note);
+        JsonNode answer = HistoryChecker.json(e.responseBody);
+        if (e.status == 200 && e.endNanos - e.startNanos < budget.toNanos() && answer != null
+            && answer.path("purged").asInt(-1) == 0) {
+          return;
+        }
+        sleep(100);
+      }
+      throw new AssertionError("no purge run answered 200 having purged nothing after "
+          + RUNS_AFTER_A_MOVE + " runs: see the history");
     }
 
     /** Runs until one answers 200 (a bounded number): what earlier runs left is finished. */

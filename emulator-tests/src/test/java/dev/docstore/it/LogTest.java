@@ -123,17 +123,20 @@ class LogTest {
   }
 
   @Test
-  void aFailedDependencyLogsWhichFailureItWasWithoutItsMessage() {
+  void aFailedDependencyLogsWhichFailureItWasWithoutItsMessageOrTheBody() {
     String requestId = "log-unavailable-" + UUID.randomUUID();
+    String title = "TITLE-" + UUID.randomUUID();
     List<JsonNode> lines;
+    List<String> everything;
     try (LogCapture logs = new LogCapture()) {
       STACK.local().docstore().failpoints()
           .set(CREATE_DOCUMENT.failpoint(Step.BEFORE_COMMIT).name(), "1*error");
       Api.Response r = STACK.api().post(CREATE_DOCUMENT).tenant("logs-unavailable")
           .header("X-Request-Id", requestId)
-          .json(Map.of("title", "unavailable", "content", "x")).send();
+          .json(Map.of("title", title, "content", "x")).send();
       assertEquals(503, r.status(), r.toString());
       lines = logs.forRequest(requestId);
+      everything = logs.lines();
     } finally {
       STACK.local().docstore().failpoints().clear();
     }
@@ -141,6 +144,9 @@ class LogTest {
         .filter(l -> l.path("message").asText().startsWith("dependency unavailable"))
         .findFirst().orElseThrow(() -> new AssertionError("no warning in " + lines));
     assertEquals("WARNING", warning.path("severity").asText());
+    assertEquals("dependency unavailable: FailpointException", warning.path("message").asText());
     assertEquals("failpoint", warning.path("errorCode").asText(), warning.toString());
+    assertTrue(warning.path("stack_trace").isMissingNode(), warning.toString());
+    assertTrue(everything.stream().noneMatch(l -> l.contains(title)), "a title was logged");
   }
 }

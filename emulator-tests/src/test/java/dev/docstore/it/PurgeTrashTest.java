@@ -41,6 +41,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -410,13 +411,25 @@ class PurgeTrashTest {
     List<ReadRequest> trashReads = reads.stream()
         .filter(r -> r.getIndex().equals("DocumentsByTrashShardAndTrashedAt")).toList();
     assertEquals(Shards.COUNT, trashReads.size(), "one read of the trash index per shard");
+    Instant cutoff = STACK.clock().instant().minus(RETENTION);
+    List<String> shards = new ArrayList<>();
     for (ReadRequest read : trashReads) {
       assertFalse(read.getKeySet().getAll(), "a key range, not the whole index");
       assertEquals(0, read.getKeySet().getKeysCount(), read.toString());
       assertEquals(1, read.getKeySet().getRangesCount(), read.toString());
+      // From the head of one shard to the cutoff within it: [shard] .. [shard, cutoff].
+      var range = read.getKeySet().getRanges(0);
+      String shard = range.getStartClosed().getValues(0).getStringValue();
+      assertEquals(1, range.getStartClosed().getValuesCount(), read.toString());
+      assertEquals(2, range.getEndClosed().getValuesCount(), read.toString());
+      assertEquals(shard, range.getEndClosed().getValues(0).getStringValue(), read.toString());
+      Instant end = Instant.parse(range.getEndClosed().getValues(1).getStringValue());
+      assertFalse(end.isAfter(cutoff), "the range stops at the cutoff: " + read);
+      shards.add(shard);
       assertTrue(read.getLimit() > 0 && read.getLimit() <= TrashPurge.BATCH_SIZE,
           "a bounded batch: " + read.getLimit());
     }
+    assertEquals(Shards.COUNT, new HashSet<>(shards).size(), "every shard: " + shards);
     List<ReadRequest> tombstoneReads = reads.stream()
         .filter(r -> r.getTable().equals("PurgedDocuments")).toList();
     assertFalse(tombstoneReads.isEmpty(), "the tombstones are read: " + reads);
