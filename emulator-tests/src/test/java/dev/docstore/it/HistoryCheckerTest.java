@@ -14,8 +14,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -194,23 +194,26 @@ class HistoryCheckerTest {
     assertTrue(purged > 0, "the run purged documents and the checker saw them: " + summary);
     // Not only the last purge, after the clients stopped: the checks of calls after a purge
     // need purges among the clients.
-    Set<String> runsAmongClients = history.purges().stream()
-        .filter(p -> p.entry().startNanos < deadline).map(p -> p.entry().requestId)
-        .collect(Collectors.toSet());
-    Set<String> purgedAmongClients = state.outbox.stream()
+    Map<String, History.Entry> runsAmongClients = history.purges().stream()
+        .map(History.Purge::entry).filter(run -> run.startNanos < deadline)
+        .collect(Collectors.toMap(run -> run.requestId, run -> run));
+    Map<String, History.Entry> purgedAmongClients = state.outbox.stream()
         .filter(o -> o.type().equals(PURGE_TRASH.eventType())
-            && runsAmongClients.contains(o.requestId()))
-        .map(o -> o.tenant() + "/" + o.documentId()).collect(Collectors.toSet());
+            && runsAmongClients.containsKey(o.requestId()))
+        .collect(Collectors.toMap(o -> o.tenant() + "/" + o.documentId(),
+            o -> runsAmongClients.get(o.requestId())));
     assertFalse(purgedAmongClients.isEmpty(), "a purge while the clients ran: " + summary);
+    // After its run answered: a 404 before it (a deleted version's content) shows nothing.
     assertTrue(entries.stream().anyMatch(e -> e.status == 404 && !e.crossTenant
-            && purgedAmongClients.contains(e.tenant + "/" + e.documentId)),
+            && purgedAmongClients.containsKey(e.tenant + "/" + e.documentId)
+            && e.startedAfter(purgedAmongClients.get(e.tenant + "/" + e.documentId))),
         "a call of the owner on a document purged while the clients ran: " + summary);
   }
 
   /** function → "status code" → count, for seeing what a run exercised. */
-  static java.util.Map<String, java.util.Map<String, Long>> outcomes(
+  static Map<String, Map<String, Long>> outcomes(
       List<History.Entry> entries) {
-    java.util.Map<String, java.util.Map<String, Long>> out = new java.util.TreeMap<>();
+    Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
     for (History.Entry e : entries) {
       String outcome = (e.status < 0 ? "none" : String.valueOf(e.status))
           + (e.code.isEmpty() ? "" : " " + e.code) + (e.replayed ? " replayed" : "")
