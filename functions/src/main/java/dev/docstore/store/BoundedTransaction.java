@@ -55,19 +55,15 @@ public final class BoundedTransaction {
           return new Committed<>(result, manager.getCommitTimestamp());
         } catch (AbortedException aborted) {
           pause(aborted, attempt);
-          try {
-            // Spanner aborted the attempt (its commit or one of its reads): the retry keeps the
-            // session and, on Spanner, the aborted transaction's lock priority.
-            tx = manager.resetForRetry();
-          } catch (IllegalStateException notResettable) {
-            // The manager resets only an attempt whose commit Spanner aborted; an abort in a
-            // read, or one the attempt raised itself (a failpoint), leaves it open. A fresh
-            // transaction takes its place, begun as the retry of the aborted one, so that on
-            // Spanner it keeps the aborted transaction's priority.
-            manager.close();
-            manager = db.transactionManager(Options.tag(tag));
-            tx = manager.begin(aborted);
-          }
+          // A fresh transaction takes the aborted one's place, begun as its retry, so that on
+          // Spanner it keeps the aborted transaction's lock priority. Not resetForRetry: it
+          // first waits, without any bound, for the aborted attempt's transaction id, and after
+          // a connection reset that wait outlasted the deadline by seconds (a thread dump showed
+          // it in TransactionContextImpl.ensureTxn). It also resets only an attempt whose commit
+          // Spanner aborted, not one aborted in a read or by a failpoint.
+          manager.close();
+          manager = db.transactionManager(Options.tag(tag));
+          tx = manager.begin(aborted);
         } catch (RuntimeException e) {
           throw e;
         } catch (Exception e) {
